@@ -1,0 +1,64 @@
+/// The version of the plugin API this build of LeakLabKit speaks.
+///
+/// A plugin writes the version it was built against through its entry point; the host refuses a
+/// plugin whose version differs, before it touches anything else the plugin handed over, because
+/// Swift gives no ABI check between two images.
+public let leakLabPluginAPIVersion: UInt32 = 1
+
+/// What a plugin hands the host: its name and the scenarios it provides.
+///
+/// A plugin is a shared library (`lib*.so`) that exports one C entry point, `leaklab_plugin_v1`:
+///
+/// ```swift
+/// import LeakLabKit
+///
+/// @_cdecl("leaklab_plugin_v1")
+/// public func leaklabPluginV1(_ apiVersion: UnsafeMutablePointer<UInt32>) -> UnsafeMutableRawPointer? {
+///     PluginManifest(name: "my-plugin", scenarios: [myScenario]).export(apiVersion: apiVersion)
+/// }
+/// ```
+///
+/// The entry point's C signature is `void *leaklab_plugin_v1(uint32_t *apiVersion)`: the plugin
+/// stores the API version it was built against in `*apiVersion` and returns an opaque, retained
+/// reference to its manifest. Only a host of the same API version takes that reference.
+public struct PluginManifest: Sendable {
+    /// The plugin's name, shown by `leaklab list` and in error messages.
+    public var name: String
+    /// The API version the plugin was built against; normally ``leakLabPluginAPIVersion``.
+    public var apiVersion: UInt32
+    /// The scenarios this plugin provides. Their ids must be unique across all loaded plugins.
+    public var scenarios: [Scenario]
+
+    public init(name: String, scenarios: [Scenario]) {
+        self.name = name
+        self.apiVersion = leakLabPluginAPIVersion
+        self.scenarios = scenarios
+    }
+
+    /// Hands this manifest to the host: writes the API version and returns a retained, opaque
+    /// reference. Call it from the `leaklab_plugin_v1` entry point and return its result.
+    public func export(apiVersion: UnsafeMutablePointer<UInt32>) -> UnsafeMutableRawPointer? {
+        apiVersion.pointee = self.apiVersion
+        return Unmanaged.passRetained(ExportedManifest(self)).toOpaque()
+    }
+
+    /// Host side: takes the manifest back from the pointer an entry point returned.
+    ///
+    /// Only call this after checking that the entry point reported ``leakLabPluginAPIVersion``.
+    /// Underscored: hosts call it, plugins never do.
+    public static func _take(fromExported pointer: UnsafeMutableRawPointer) -> PluginManifest {
+        Unmanaged<ExportedManifest>.fromOpaque(pointer).takeRetainedValue().manifest
+    }
+}
+
+/// The C signature of `leaklab_plugin_v1`.
+public typealias PluginEntryPoint = @convention(c) (UnsafeMutablePointer<UInt32>) -> UnsafeMutableRawPointer?
+
+/// The name of the entry point every plugin exports.
+public let pluginEntryPointSymbol = "leaklab_plugin_v1"
+
+/// A box so a manifest (a struct) can cross the C entry point as an opaque reference.
+final class ExportedManifest: Sendable {
+    let manifest: PluginManifest
+    init(_ manifest: PluginManifest) { self.manifest = manifest }
+}

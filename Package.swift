@@ -1,0 +1,50 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Scenario plugins: each folder under Scenarios/ is one target, built as its own dynamic library
+/// `libLeakLab<Name>.so` that the lab finds in the products directory.
+let scenarioPlugins = [
+    "BlockedTasks",
+]
+
+let package = Package(
+    name: "LeakLab",
+    products: [
+        .executable(name: "leaklab", targets: ["leaklab"]),
+        .executable(name: "leaklab-host", targets: ["leaklab-host"]),
+    ] + scenarioPlugins.map { .library(name: "LeakLab\($0)", type: .dynamic, targets: [$0]) },
+    dependencies: [
+        .package(path: "LeakLabKit"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // The data the runner, the child and the detectors share: samples, traces, messages.
+        .target(name: "LeakLabModel", dependencies: [.product(name: "LeakLabKit", package: "LeakLabKit")]),
+        // C shims for what Swift's Glibc module does not expose (mallinfo2).
+        .target(name: "CLeakLabShims"),
+        // Allocator and /proc probes, run inside the child.
+        .target(name: "LeakLabProbes", dependencies: ["LeakLabModel", "CLeakLabShims"]),
+        // The child: loads one plugin, runs one variant through its phases, streams samples.
+        .target(name: "LeakLabHost", dependencies: [
+            "LeakLabModel", "LeakLabProbes", .product(name: "LeakLabKit", package: "LeakLabKit"),
+        ]),
+        .executableTarget(name: "leaklab-host", dependencies: ["LeakLabHost"]),
+        // The parent: plugin discovery, spawning children under budgets, collecting traces.
+        .target(name: "LeakLabRunner", dependencies: [
+            "LeakLabModel", .product(name: "LeakLabKit", package: "LeakLabKit"),
+        ]),
+        // Detectors (pure functions over a trace), scoring and baselines.
+        .target(name: "LeakLabDetectors", dependencies: ["LeakLabModel"]),
+        .executableTarget(name: "leaklab", dependencies: [
+            "LeakLabRunner", "LeakLabModel",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "LeakLabKitTests", dependencies: [.product(name: "LeakLabKit", package: "LeakLabKit")]),
+        .testTarget(name: "LeakLabModelTests", dependencies: ["LeakLabModel"]),
+        .testTarget(name: "LeakLabDetectorsTests", dependencies: ["LeakLabDetectors", "LeakLabModel"]),
+        .testTarget(name: "LeakLabRunnerTests", dependencies: ["LeakLabRunner", "LeakLabModel"]),
+    ] + scenarioPlugins.map {
+        .target(name: $0, dependencies: [.product(name: "LeakLabKit", package: "LeakLabKit")], path: "Scenarios/\($0)")
+    },
+    swiftLanguageModes: [.v6]
+)

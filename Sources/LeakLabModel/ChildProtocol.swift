@@ -1,0 +1,71 @@
+import LeakLabKit
+
+/// What the runner asks a child to do. Passed as JSON in the child's one argument, so a tool such
+/// as valgrind can run the same child with the same request.
+public struct RunRequest: Codable, Sendable, Equatable {
+    /// The plugin's shared library.
+    public var pluginPath: String
+    public var scenario: String
+    public var variant: String
+    /// Validated parameter values (every parameter, defaults included).
+    public var parameters: [String: String]
+    public var warmUpIterations: Int
+    public var workloadIterations: Int
+    /// Take a sample every this many iterations.
+    public var sampleEvery: Int
+    /// How long the settle phase lasts after the workload's own `settle`, in milliseconds.
+    public var settleMillis: Int
+    /// Samples taken across the settle phase.
+    public var settleSamples: Int
+    /// The allocator the runner preloaded; the child reports which one it finds.
+    public var allocator: AllocatorName
+    public var budgets: Budgets
+    /// Flush the jemalloc thread cache of the driving thread before each sample.
+    public var flushThreadCache: Bool
+
+    public init(
+        pluginPath: String, scenario: String, variant: String, parameters: [String: String],
+        warmUpIterations: Int, workloadIterations: Int, sampleEvery: Int, settleMillis: Int = 300,
+        settleSamples: Int = 6, allocator: AllocatorName, budgets: Budgets, flushThreadCache: Bool = false
+    ) {
+        self.pluginPath = pluginPath
+        self.scenario = scenario
+        self.variant = variant
+        self.parameters = parameters
+        self.warmUpIterations = warmUpIterations
+        self.workloadIterations = workloadIterations
+        self.sampleEvery = sampleEvery
+        self.settleMillis = settleMillis
+        self.settleSamples = settleSamples
+        self.allocator = allocator
+        self.budgets = budgets
+        self.flushThreadCache = flushThreadCache
+    }
+
+    /// A sampling interval that gives a run about `target` samples over warm-up and workload.
+    public static func sampleInterval(iterations: Int, target: Int = 200) -> Int {
+        max(1, iterations / max(1, target))
+    }
+}
+
+/// What a child says to the runner, one JSON object a line on the file descriptor
+/// ``ChildChannel/fileDescriptor``. Samples are written as they are taken, so a child that dies
+/// leaves everything it measured behind.
+public enum ChildMessage: Codable, Sendable, Equatable {
+    /// The first message: which allocator serves malloc, and what cannot be measured.
+    case hello(allocator: AllocatorReport, unavailableMetrics: [Metric])
+    case sample(Sample)
+    /// The scenario's code threw; the child exits after this.
+    case failed(phase: Phase, message: String)
+    /// Every phase ran.
+    case finished
+}
+
+/// Where the child writes its messages.
+public enum ChildChannel {
+    /// The child's fd 3 is the write end of the runner's pipe.
+    public static let fileDescriptor: Int32 = 3
+    /// The environment variable that tells the child which fd to use when not 3 (tools that wrap
+    /// the child may open their own fds first).
+    public static let environmentKey = "LEAKLAB_CHANNEL_FD"
+}

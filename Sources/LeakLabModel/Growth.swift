@@ -1,0 +1,58 @@
+import LeakLabKit
+
+/// Growth per workload iteration as measured, beside the truth it is judged against.
+public struct Growth: Codable, Sendable, Equatable {
+    /// Heap bytes per iteration (slope of `allocated`); `nil` when the allocator gives no count.
+    public var bytes: Double?
+    /// Live objects per iteration (slope of mallocs − frees).
+    public var objects: Double?
+    public var fds: Double?
+    public var threads: Double?
+    /// RSS per iteration: what a dashboard would show.
+    public var rss: Double?
+
+    public init(bytes: Double? = nil, objects: Double? = nil, fds: Double? = nil, threads: Double? = nil, rss: Double? = nil) {
+        self.bytes = bytes
+        self.objects = objects
+        self.fds = fds
+        self.threads = threads
+        self.rss = rss
+    }
+
+    /// Measures growth over the workload phase: the least-squares slope of each metric against the
+    /// iteration, over the workload samples and the last sample before them.
+    public static func measure(_ trace: Trace) -> Growth {
+        var window = trace.samples(in: .workload)
+        if let baseline = trace.baseline { window.insert(baseline, at: 0) }
+        func slope(_ metric: Metric) -> Double? {
+            let points = window.compactMap { sample in sample[metric].map { (Double(sample.iteration), Double($0)) } }
+            return Statistics.leastSquaresSlope(points)
+        }
+        return Growth(
+            bytes: slope(.allocated), objects: slope(.liveObjects), fds: slope(.fds),
+            threads: slope(.threads), rss: slope(.rss))
+    }
+
+    /// Each measured figure against the declared truth, with whether it is within tolerance.
+    public func comparison(with truth: GroundTruth) -> [GrowthCheck] {
+        var checks: [GrowthCheck] = []
+        func add(_ name: String, _ measured: Double?, _ declared: Double, _ tolerance: Double) {
+            guard let measured else { return }
+            checks.append(GrowthCheck(metric: name, measured: measured, declared: declared, tolerance: tolerance))
+        }
+        add("bytes", bytes, truth.perIteration.bytes, truth.tolerance.bytes)
+        add("objects", objects, truth.perIteration.objects, truth.tolerance.objects)
+        add("fds", fds, truth.perIteration.fds, truth.tolerance.fds + 0.05)
+        add("threads", threads, truth.perIteration.threads, truth.tolerance.threads + 0.05)
+        return checks
+    }
+}
+
+/// One measured per-iteration figure against its declared value.
+public struct GrowthCheck: Codable, Sendable, Equatable {
+    public var metric: String
+    public var measured: Double
+    public var declared: Double
+    public var tolerance: Double
+    public var withinTolerance: Bool { abs(measured - declared) <= tolerance }
+}

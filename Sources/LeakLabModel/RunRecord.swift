@@ -1,0 +1,96 @@
+import LeakLabKit
+
+/// Everything known about one run: the trace, the truth it is judged against, how it ended, and
+/// every detector's verdict. `leaklab run --json` writes one; `validate --json` holds many.
+public struct RunRecord: Codable, Sendable, Equatable {
+    /// The version of this JSON shape.
+    public static let currentSchema = "leaklab.run/1"
+
+    public var schema: String = RunRecord.currentSchema
+    public var scenario: String
+    public var variant: String
+    public var pattern: String
+    public var role: Variant.Role
+    public var plugin: String
+    public var allocator: AllocatorReport
+    public var parameters: [String: String]
+    public var warmUpIterations: Int
+    public var workloadIterations: Int
+    public var sampleEvery: Int
+    public var truth: GroundTruth
+    public var outcome: RunOutcome
+    /// What ended the run, when it did not complete: the budget, the signal, the error.
+    public var outcomeDetail: String?
+    public var budgets: Budgets
+    public var wallSeconds: Double
+    public var unavailableMetrics: [Metric]
+    public var samples: [Sample]
+    /// Measured growth per workload iteration, against the truth.
+    public var growth: Growth?
+    public var verdicts: [DetectorVerdict]
+    /// The last lines the child wrote to stdout and stderr.
+    public var childOutput: String?
+
+    public init(
+        scenario: String, variant: String, pattern: String, role: Variant.Role, plugin: String,
+        allocator: AllocatorReport, parameters: [String: String], warmUpIterations: Int,
+        workloadIterations: Int, sampleEvery: Int, truth: GroundTruth, outcome: RunOutcome,
+        outcomeDetail: String? = nil, budgets: Budgets, wallSeconds: Double,
+        unavailableMetrics: [Metric], samples: [Sample], growth: Growth? = nil,
+        verdicts: [DetectorVerdict] = [], childOutput: String? = nil
+    ) {
+        self.scenario = scenario
+        self.variant = variant
+        self.pattern = pattern
+        self.role = role
+        self.plugin = plugin
+        self.allocator = allocator
+        self.parameters = parameters
+        self.warmUpIterations = warmUpIterations
+        self.workloadIterations = workloadIterations
+        self.sampleEvery = sampleEvery
+        self.truth = truth
+        self.outcome = outcome
+        self.outcomeDetail = outcomeDetail
+        self.budgets = budgets
+        self.wallSeconds = wallSeconds
+        self.unavailableMetrics = unavailableMetrics
+        self.samples = samples
+        self.growth = growth
+        self.verdicts = verdicts
+        self.childOutput = childOutput
+    }
+
+    /// The run as a detector sees it: without truth or verdicts.
+    public var trace: Trace {
+        Trace(
+            scenario: scenario, variant: variant, pattern: pattern, allocator: allocator,
+            parameters: parameters, warmUpIterations: warmUpIterations,
+            workloadIterations: workloadIterations, sampleEvery: sampleEvery, outcome: outcome,
+            unavailableMetrics: unavailableMetrics, samples: samples)
+    }
+
+    /// `scenario/variant`.
+    public var key: String { "\(scenario)/\(variant)" }
+}
+
+/// Limits on one child. Going over memory or open files ends the run as `budget-exceeded`;
+/// going over wall time ends it as `timed-out`.
+public struct Budgets: Codable, Sendable, Equatable {
+    /// Resident memory, bytes: watched from outside, and RLIMIT_DATA at twice this inside.
+    public var memoryBytes: Int
+    /// RLIMIT_NOFILE.
+    public var openFiles: Int
+    /// Seconds from spawn to exit.
+    public var wallSeconds: Double
+
+    public init(memoryBytes: Int, openFiles: Int, wallSeconds: Double) {
+        self.memoryBytes = memoryBytes
+        self.openFiles = openFiles
+        self.wallSeconds = wallSeconds
+    }
+
+    /// 2 GiB, 4,096 files, 120 s: room for two children at once on a 24 GiB, 2-core machine, with
+    /// every leaky scenario at its default iterations well inside.
+    public static let `default` = Budgets(memoryBytes: 2 << 30, openFiles: 4_096, wallSeconds: 120)
+}

@@ -31,12 +31,12 @@ let package = Package(
         .executableTarget(name: "leaklab-host", dependencies: ["LeakLabHost"]),
         // The parent: plugin discovery, spawning children under budgets, collecting traces.
         .target(name: "LeakLabRunner", dependencies: [
-            "LeakLabModel", .product(name: "LeakLabKit", package: "LeakLabKit"),
+            "LeakLabModel", "CLeakLabShims", .product(name: "LeakLabKit", package: "LeakLabKit"),
         ]),
         // Detectors (pure functions over a trace), scoring and baselines.
         .target(name: "LeakLabDetectors", dependencies: ["LeakLabModel"]),
         .executableTarget(name: "leaklab", dependencies: [
-            "LeakLabRunner", "LeakLabModel",
+            "LeakLabRunner", "LeakLabModel", .product(name: "LeakLabKit", package: "LeakLabKit"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "LeakLabKitTests", dependencies: [.product(name: "LeakLabKit", package: "LeakLabKit")]),

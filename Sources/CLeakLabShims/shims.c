@@ -3,6 +3,9 @@
 #include <malloc.h>
 #include <unistd.h>
 #include <sys/syscall.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <spawn.h>
 
 int leaklab_glibc_mallinfo2(size_t *uordblks, size_t *hblkhd, size_t *arena) {
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
@@ -19,4 +22,21 @@ int leaklab_glibc_mallinfo2(size_t *uordblks, size_t *hblkhd, size_t *arena) {
 
 long leaklab_getdents64(int fd, void *buf, size_t size) {
     return syscall(SYS_getdents64, fd, buf, size);
+}
+
+const char *leaklab_library_defining(const char *symbol) {
+    void *address = dlsym(RTLD_DEFAULT, symbol);
+    if (address == NULL) return NULL;
+    Dl_info info;
+    if (dladdr(address, &info) == 0) return NULL;
+    return info.dli_fname;
+}
+
+int leaklab_spawn_add_closefrom(posix_spawn_file_actions_t *actions, int lowfd) {
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+    return posix_spawn_file_actions_addclosefrom_np(actions, lowfd);
+#else
+    (void)actions; (void)lowfd;
+    return ENOSYS;
+#endif
 }

@@ -1,1 +1,3 @@
-print("leaklab-host")
+import LeakLabHost
+
+Host.main(arguments: CommandLine.arguments)

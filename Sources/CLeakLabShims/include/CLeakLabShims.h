@@ -11,4 +11,13 @@ int leaklab_glibc_mallinfo2(size_t *uordblks, size_t *hblkhd, size_t *arena);
 /// Used to count /proc/self/fd without allocating (opendir allocates).
 long leaklab_getdents64(int fd, void *buf, size_t size);
 
+/// The path of the shared object that defines `symbol` as this process resolves it (dlsym with
+/// RTLD_DEFAULT, then dladdr), or NULL. The string belongs to the loader: do not free it.
+const char *leaklab_library_defining(const char *symbol);
+
+#include <spawn.h>
+/// posix_spawn_file_actions_addclosefrom_np (glibc 2.34+): close every fd >= lowfd in the child.
+/// Returns 0, or an errno value; ENOSYS where glibc lacks it.
+int leaklab_spawn_add_closefrom(posix_spawn_file_actions_t *actions, int lowfd);
+
 #endif

@@ -1,0 +1,85 @@
+import LeakLabKit
+
+/// Tasks that wait forever: Swift's version of the goroutine leak.
+let blockedTasksScenario = Scenario(
+    id: "blocked-tasks",
+    title: "Tasks suspended forever",
+    pattern: .blockedTasks,
+    summary: """
+        Each iteration starts a task that waits for something nobody will ever send: a continuation \
+        nobody resumes, a stream nobody finishes, a loop nobody cancels. A suspended task keeps its \
+        async frame, its task object and everything it captured.
+        """,
+    training: Training(
+        symptoms: """
+            Heap bytes grow by the size of a suspended task (about 1.4–1.7 KiB here) per iteration; \
+            RSS follows slowly; fds and threads stay flat, because a suspended task holds no thread. \
+            The process still exits 0: suspended tasks do not block exit.
+            """,
+        detection: """
+            Allocation trends (jemalloc stats.allocated, mallocs − frees) see it. valgrind and \
+            LeakSanitizer see it only when nothing references the task any more (a dropped \
+            continuation); a task still referenced from a global list is 'still reachable' to them. \
+            Thread counts never move, so thread-based checks miss it.
+            """,
+        fix: """
+            Resume every continuation exactly once (on every path, errors included); finish() every \
+            AsyncStream continuation when the producer is done; keep the Task handle and cancel() it; \
+            better, use structured concurrency (async let, task groups) so a child cannot outlive its scope.
+            """,
+        mirrors: "Go: a goroutine blocked on a channel send or receive that never happens (the classic goroutine leak)."),
+    parameters: [
+        .integer("tasks-per-iteration", default: 1, range: 1...64, help: "tasks started per iteration"),
+    ],
+    defaultIterations: 2_000,
+    defaultWarmUp: 100,
+    variants: [
+        Variant(
+            name: "continuation-never-resumed", role: .leaky,
+            summary: "awaits withUnsafeContinuation and drops the continuation: the task never wakes",
+            truth: .leak(
+                reachable: false, bytes: 1_416, objects: 1, tasks: 1,
+                note: "one task object with its async frame per task; nothing references it once the continuation is dropped"),
+            source: SourceLocation(region: "continuation-never-resumed"),
+            makeWorkload: { ContinuationNeverResumed(tasksPerIteration: $0.integer("tasks-per-iteration")) }),
+        Variant(
+            name: "continuation-resumed", role: .fixed,
+            summary: "the same await, resumed: the task completes and is freed",
+            truth: .clean(note: "the task finishes; its frame and object are freed"),
+            source: SourceLocation(region: "continuation-resumed"),
+            makeWorkload: { ContinuationResumed(tasksPerIteration: $0.integer("tasks-per-iteration")) }),
+        Variant(
+            name: "stream-never-finished", role: .leaky,
+            summary: "a consumer iterates an AsyncStream whose continuation is dropped without finish()",
+            truth: .leak(
+                reachable: false, bytes: 1_640, objects: 3, tasks: 1,
+                note: "the consumer task, the stream's storage and its waiting continuation; dropping the continuation does not finish the stream"),
+            source: SourceLocation(region: "stream-never-finished"),
+            makeWorkload: { StreamNeverFinished(tasksPerIteration: $0.integer("tasks-per-iteration")) }),
+        Variant(
+            name: "stream-finished", role: .fixed,
+            summary: "the producer calls finish(): the consumer's loop ends and the task completes",
+            truth: .clean(),
+            source: SourceLocation(region: "stream-finished"),
+            makeWorkload: { StreamFinished(tasksPerIteration: $0.integer("tasks-per-iteration")) }),
+        Variant(
+            name: "loop-never-cancelled", role: .leaky,
+            summary: "a polling loop `while !Task.isCancelled` whose Task handle is dropped",
+            truth: .leak(
+                reachable: true, bytes: 1_500, objects: 2, tasks: 1,
+                note: "the loop's task sleeps in a timer the runtime still holds, so it stays reachable"),
+            source: SourceLocation(region: "loop-never-cancelled"),
+            makeWorkload: { LoopNeverCancelled(tasksPerIteration: $0.integer("tasks-per-iteration")) }),
+        Variant(
+            name: "loop-cancelled", role: .fixed,
+            summary: "the same loop in a task group that is cancelled when its work is done",
+            truth: .clean(),
+            source: SourceLocation(region: "loop-cancelled"),
+            makeWorkload: { LoopCancelled(tasksPerIteration: $0.integer("tasks-per-iteration")) }),
+        Variant(
+            name: "parked-until-settle", role: .decoy,
+            summary: "waiters are parked on continuations kept in a list and all resumed when the load stops",
+            truth: .bounded(note: "grows by a suspended task per iteration during the workload, then everything is resumed and freed in settle"),
+            source: SourceLocation(region: "parked-until-settle"),
+            makeWorkload: { ParkedUntilSettle(tasksPerIteration: $0.integer("tasks-per-iteration")) }),
+    ])

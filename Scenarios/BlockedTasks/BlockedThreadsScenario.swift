@@ -1,0 +1,114 @@
+import Dispatch
+import LeakLabKit
+
+/// Threads that block forever: each blocked work item pins a whole thread.
+let blockedThreadsScenario = Scenario(
+    id: "blocked-threads",
+    title: "Dispatch work items blocked forever on a semaphore",
+    pattern: .blockedTasks,
+    summary: """
+        Each iteration hands a work item to its own serial queue; the item waits on a semaphore \
+        nobody signals. libdispatch gives every blocked serial queue its own thread, so threads grow \
+        by one per iteration, each with its stack.
+        """,
+    training: Training(
+        symptoms: """
+            The thread count grows by one per iteration (/proc/self/stat, `ls /proc/PID/task | wc -l`); \
+            heap bytes grow only a little (the queue and the work item), RSS by each thread's touched stack.
+            """,
+        detection: """
+            Resource checks (threads left behind) see it at once; heap-based detectors see a small \
+            slope. valgrind and LeakSanitizer report nothing: a blocked thread still references \
+            everything it holds.
+            """,
+        fix: """
+            Never block a Dispatch thread on something that may not come: signal the semaphore on \
+            every path, wait with a timeout, or use async/await so waiting holds no thread.
+            """,
+        mirrors: "Go: goroutines blocked on a mutex or WaitGroup forever; here each one costs an OS thread."),
+    parameters: [],
+    defaultIterations: 100,
+    defaultWarmUp: 5,
+    variants: [
+        Variant(
+            name: "semaphore-never-signalled", role: .leaky,
+            summary: "each work item waits on a semaphore nobody signals",
+            truth: .leak(
+                reachable: true, bytes: 900, objects: 6, threads: 1,
+                note: "one blocked thread per iteration, holding its queue and work item"),
+            source: SourceLocation(region: "semaphore-never-signalled"),
+            makeWorkload: { _ in SemaphoreNeverSignalled() }),
+        Variant(
+            name: "semaphore-signalled", role: .fixed,
+            summary: "the same work item, signalled: the thread returns to the pool",
+            truth: .clean(),
+            source: SourceLocation(region: "semaphore-signalled"),
+            makeWorkload: { _ in SemaphoreSignalled() }),
+        Variant(
+            name: "fixed-worker-pool", role: .decoy,
+            summary: "a pool of 8 worker threads that park between jobs: threads grow to 8, then stay",
+            truth: .bounded(note: "threads rise to the pool size during warm-up and never past it"),
+            source: SourceLocation(region: "fixed-worker-pool"),
+            makeWorkload: { _ in FixedWorkerPool(size: 8) }),
+    ])
+
+// leaklab:begin semaphore-never-signalled
+/// Each iteration blocks one more Dispatch thread forever.
+final class SemaphoreNeverSignalled: ScenarioWorkload {
+    let never = DispatchSemaphore(value: 0)
+
+    func iteration(_ index: Int, context: ScenarioContext) async throws {
+        let queue = DispatchQueue(label: "leaklab.blocked.\(index)")
+        let started = DispatchSemaphore(value: 0)
+        let never = self.never
+        queue.async {
+            started.signal()
+            never.wait()  // nobody ever signals this
+        }
+        started.wait()  // the thread is now blocked
+    }
+}
+// leaklab:end semaphore-never-signalled
+
+// leaklab:begin semaphore-signalled
+/// The work item is signalled and finishes; the iteration waits for it.
+final class SemaphoreSignalled: ScenarioWorkload {
+    func iteration(_ index: Int, context: ScenarioContext) async throws {
+        let queue = DispatchQueue(label: "leaklab.signalled.\(index)")
+        let reply = DispatchSemaphore(value: 0)
+        let done = DispatchSemaphore(value: 0)
+        queue.async {
+            reply.wait()
+            done.signal()
+        }
+        reply.signal()  // the reply arrives
+        done.wait()
+    }
+}
+// leaklab:end semaphore-signalled
+
+// leaklab:begin fixed-worker-pool
+/// A fixed pool: the first iterations start up to `size` long-lived workers; later jobs reuse them.
+final class FixedWorkerPool: ScenarioWorkload {
+    let size: Int
+    let jobs = DispatchSemaphore(value: 0)
+    let done = DispatchSemaphore(value: 0)
+    var started = 0
+    init(size: Int) { self.size = size }
+
+    func iteration(_ index: Int, context: ScenarioContext) async throws {
+        if started < size {
+            started += 1
+            let jobs = self.jobs, done = self.done
+            DispatchQueue(label: "leaklab.worker.\(started)").async {
+                while true {
+                    jobs.wait()
+                    done.signal()
+                }
+            }
+        }
+        jobs.signal()
+        done.wait()
+    }
+}
+// leaklab:end fixed-worker-pool

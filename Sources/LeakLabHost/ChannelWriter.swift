@@ -1,0 +1,30 @@
+import Foundation
+import LeakLabModel
+
+/// Writes messages to the runner, one JSON object a line, each flushed with `write(2)` at once
+/// so that a child that dies has already handed over everything it measured.
+final class ChannelWriter {
+    private let fd: Int32
+    private let encoder = JSONEncoder()
+
+    init(fd: Int32) {
+        self.fd = fd
+    }
+
+    func send(_ message: ChildMessage) {
+        guard var data = try? encoder.encode(message) else { return }
+        data.append(UInt8(ascii: "\n"))
+        data.withUnsafeBytes { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    // The runner has gone: nobody is left to report to.
+                    _exit(4)
+                }
+                offset += written
+            }
+        }
+    }
+}

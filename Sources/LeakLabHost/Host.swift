@@ -1,0 +1,89 @@
+import Dispatch
+import Foundation
+import LeakLabKit
+import LeakLabModel
+import LeakLabProbes
+
+/// The child process: runs one variant of one scenario and streams what it measures.
+///
+/// Its `main` is synchronous — valgrind cannot run a Swift async main — and waits on a semaphore
+/// while the scenario runs as a task on the concurrency runtime's own threads.
+public enum Host {
+    /// Exit codes the runner reads besides the messages.
+    public enum ExitCode: Int32 {
+        case finished = 0
+        case scenarioFailed = 1
+        case badRequest = 2
+        case internalError = 3
+    }
+
+    public static func main(arguments: [String]) -> Never {
+        signal(SIGPIPE, SIG_IGN)
+        guard arguments.count == 2, let data = arguments[1].data(using: .utf8),
+              let request = try? JSONDecoder().decode(RunRequest.self, from: data)
+        else {
+            FileHandle.standardError.write(Data("leaklab-host: expects one argument, a RunRequest as JSON; it is started by `leaklab`, not by hand\n".utf8))
+            exit(ExitCode.badRequest.rawValue)
+        }
+        ResourceLimits.apply(request.budgets)
+        let fd = ProcessInfo.processInfo.environment[ChildChannel.environmentKey].flatMap { Int32($0) } ?? ChildChannel.fileDescriptor
+        let channel = ChannelWriter(fd: fd)
+
+        let detected = AllocatorDetection.detect()
+        let probes: ProbeSet
+        do {
+            probes = try ProbeSet(active: detected.allocator)
+        } catch {
+            channel.send(.failed(phase: .setUp, message: String(describing: error)))
+            exit(ExitCode.internalError.rawValue)
+        }
+        let report = AllocatorReport(
+            requested: request.allocator, active: detected.allocator, library: detected.library,
+            preloaded: ProcessInfo.processInfo.environment["LD_PRELOAD"], version: probes.jemalloc?.version)
+        channel.send(.hello(allocator: report, unavailableMetrics: probes.unavailableMetrics))
+
+        let workload: any ScenarioWorkload
+        let context: ScenarioContext
+        do {
+            let manifest = try PluginLoader.load(path: request.pluginPath)
+            guard let scenario = manifest.scenarios.first(where: { $0.id == request.scenario }),
+                  let variant = scenario.variant(named: request.variant)
+            else {
+                channel.send(.failed(phase: .setUp, message: "\(request.pluginPath) has no variant \(request.scenario)/\(request.variant)"))
+                exit(ExitCode.badRequest.rawValue)
+            }
+            let parameters = try ParameterValues(specs: scenario.allParameters, overrides: request.parameters)
+            context = ScenarioContext(parameters: parameters)
+            workload = try variant.makeWorkload(parameters)
+        } catch {
+            channel.send(.failed(phase: .setUp, message: String(describing: error)))
+            exit(ExitCode.scenarioFailed.rawValue)
+        }
+
+        let sampler = Sampler(probes: probes, channel: channel, flushThreadCache: request.flushThreadCache)
+        let driver = ScenarioDriver(request: request, workload: workload, context: context, sampler: sampler)
+        let outcome = runToCompletion(driver)
+        channel.send(outcome)
+        // Exit without waiting for tasks the scenario leaked on purpose.
+        exit(outcome == .finished ? ExitCode.finished.rawValue : ExitCode.scenarioFailed.rawValue)
+    }
+
+    /// Runs the driver on the concurrency runtime and blocks this (main) thread until it ends.
+    private static func runToCompletion(_ driver: ScenarioDriver) -> ChildMessage {
+        let done = DispatchSemaphore(value: 0)
+        let box = ResultBox(driver: driver)
+        Task.detached {
+            box.result = await box.driver.run()
+            done.signal()
+        }
+        done.wait()
+        return box.result ?? .failed(phase: .tearDown, message: "the driver ended without a result")
+    }
+}
+
+/// Carries the driver into the task and its result out; the semaphore orders the accesses.
+private final class ResultBox: @unchecked Sendable {
+    let driver: ScenarioDriver
+    var result: ChildMessage?
+    init(driver: ScenarioDriver) { self.driver = driver }
+}

@@ -1,0 +1,66 @@
+import LeakLabKit
+import LeakLabModel
+import LeakLabProbes
+
+/// Runs one variant through its phases, sampling at every phase change and every
+/// `sampleEvery` iterations.
+final class ScenarioDriver {
+    private let request: RunRequest
+    private let workload: any ScenarioWorkload
+    private let context: ScenarioContext
+    private let sampler: Sampler
+    private let noise: NoiseHeap
+
+    init(request: RunRequest, workload: any ScenarioWorkload, context: ScenarioContext, sampler: Sampler) {
+        self.request = request
+        self.workload = workload
+        self.context = context
+        self.sampler = sampler
+        self.noise = NoiseHeap(parameters: context.parameters)
+    }
+
+    /// Runs every phase; returns the message that ends the run.
+    func run() async -> ChildMessage {
+        var phase = Phase.setUp
+        do {
+            context._enter(.setUp)
+            try sampler.take(phase: .setUp, iteration: 0)
+            noise.fill()
+            try await workload.setUp(context: context)
+            try sampler.take(phase: .setUp, iteration: 0)
+
+            var completed = 0
+            for (iterationPhase, count) in [(Phase.warmUp, request.warmUpIterations), (.workload, request.workloadIterations)] {
+                phase = iterationPhase
+                context._enter(iterationPhase)
+                for _ in 0..<count {
+                    noise.churn()
+                    try await workload.iteration(completed, context: context)
+                    completed += 1
+                    if completed % request.sampleEvery == 0 { try sampler.take(phase: iterationPhase, iteration: completed) }
+                }
+                if completed % request.sampleEvery != 0 || count == 0 {
+                    try sampler.take(phase: iterationPhase, iteration: completed)
+                }
+            }
+
+            phase = .settle
+            context._enter(.settle)
+            try await workload.settle(context: context)
+            let pause = max(1, request.settleMillis / max(1, request.settleSamples))
+            for _ in 0..<max(1, request.settleSamples) {
+                try await Task.sleep(for: .milliseconds(pause))
+                try sampler.take(phase: .settle, iteration: completed)
+            }
+
+            phase = .tearDown
+            context._enter(.tearDown)
+            try await workload.tearDown(context: context)
+            noise.release()
+            try sampler.take(phase: .tearDown, iteration: completed)
+            return .finished
+        } catch {
+            return .failed(phase: phase, message: String(describing: error))
+        }
+    }
+}

@@ -1,0 +1,113 @@
+import CLeakLabShims
+import Glibc
+import LeakLabModel
+
+/// RSS, open file descriptors and threads of the calling process, from /proc.
+///
+/// The three /proc files are opened once and re-read with `pread`/`getdents64` into a buffer
+/// allocated once, so a sample allocates nothing (`opendir` would call malloc). The probe's own
+/// three descriptors are left out of the fd count.
+public final class ProcProbe: Probe {
+    public let name = "proc"
+    public let metrics: Set<Metric> = [.rss, .fds, .threads]
+
+    private let statm: Int32
+    private let stat: Int32
+    private let fdDirectory: Int32
+    private let buffer: UnsafeMutableRawBufferPointer
+    private let pageSize: Int
+
+    public init() throws(ProbeError) {
+        statm = open("/proc/self/statm", O_RDONLY | O_CLOEXEC)
+        stat = open("/proc/self/stat", O_RDONLY | O_CLOEXEC)
+        fdDirectory = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        buffer = .allocate(byteCount: 32 * 1024, alignment: 8)
+        pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+        guard statm >= 0, stat >= 0, fdDirectory >= 0 else {
+            throw ProbeError(probe: "proc", metric: "open", reason: "cannot open /proc/self: errno \(errno)")
+        }
+    }
+
+    deinit {
+        close(statm)
+        close(stat)
+        close(fdDirectory)
+        buffer.deallocate()
+    }
+
+    public func read(into sample: inout Sample) throws(ProbeError) {
+        // statm: "size resident shared text lib data dt", in pages.
+        let statmBytes = pread(statm, buffer.baseAddress, buffer.count - 1, 0)
+        guard statmBytes > 0, let residentPages = field(1, in: statmBytes) else {
+            throw ProbeError(probe: name, metric: "rss", reason: "cannot parse /proc/self/statm")
+        }
+        sample.rss = residentPages * pageSize
+
+        // stat: "pid (comm) state ..." — comm may hold spaces, so count fields after the last ')'.
+        // num_threads is field 20 overall; the first field after the ")" is field 3 (state).
+        let statBytes = pread(stat, buffer.baseAddress, buffer.count - 1, 0)
+        guard statBytes > 0, let threads = fieldAfterCommand(17, in: statBytes) else {
+            throw ProbeError(probe: name, metric: "threads", reason: "cannot parse /proc/self/stat")
+        }
+        sample.threads = threads
+
+        sample.fds = try countDescriptors()
+    }
+
+    private func countDescriptors() throws(ProbeError) -> Int {
+        guard lseek(fdDirectory, 0, SEEK_SET) == 0 else {
+            throw ProbeError(probe: name, metric: "fds", reason: "cannot rewind /proc/self/fd: errno \(errno)")
+        }
+        var count = 0
+        while true {
+            let bytes = leaklab_getdents64(fdDirectory, buffer.baseAddress, buffer.count)
+            if bytes < 0 { throw ProbeError(probe: name, metric: "fds", reason: "getdents64 failed: errno \(errno)") }
+            if bytes == 0 { break }
+            // struct linux_dirent64 { u64 d_ino; s64 d_off; u16 d_reclen; u8 d_type; char d_name[]; }
+            var offset = 0
+            while offset < bytes {
+                let recordLength = Int(buffer.load(fromByteOffset: offset + 16, as: UInt16.self))
+                let firstNameByte = buffer[offset + 19]
+                if firstNameByte != UInt8(ascii: ".") { count += 1 }
+                offset += recordLength
+            }
+        }
+        return count - 3  // statm, stat and the fd directory itself
+    }
+
+    /// The `index`th space-separated integer field of the first `length` bytes of the buffer.
+    private func field(_ index: Int, in length: Int) -> Int? {
+        parseField(index, from: 0, to: length)
+    }
+
+    private func fieldAfterCommand(_ index: Int, in length: Int) -> Int? {
+        var closing = -1
+        for offset in 0..<length where buffer[offset] == UInt8(ascii: ")") { closing = offset }
+        guard closing >= 0 else { return nil }
+        return parseField(index, from: closing + 1, to: length)
+    }
+
+    private func parseField(_ index: Int, from start: Int, to end: Int) -> Int? {
+        var fieldIndex = -1
+        var offset = start
+        while offset < end {
+            while offset < end, buffer[offset] == UInt8(ascii: " ") { offset += 1 }
+            guard offset < end else { return nil }
+            fieldIndex += 1
+            var value = 0
+            var isNumber = true
+            while offset < end, buffer[offset] != UInt8(ascii: " "), buffer[offset] != UInt8(ascii: "\n") {
+                let byte = buffer[offset]
+                if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+                    value = value * 10 + Int(byte - UInt8(ascii: "0"))
+                } else {
+                    isNumber = false
+                }
+                offset += 1
+            }
+            if fieldIndex == index { return isNumber ? value : nil }
+            if offset < end, buffer[offset] == UInt8(ascii: "\n") { break }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,24 @@
+import ArgumentParser
+import LeakLabRunner
+
+/// Where plugins come from; shared by every command that loads them.
+struct PluginOptions: ParsableArguments {
+    @Option(name: .customLong("plugins"), help: ArgumentHelp("Also load plugins from DIR (repeatable).", valueName: "DIR"))
+    var directories: [String] = []
+
+    @Flag(help: "Do not load the plugins built with the lab (only --plugins and LEAKLAB_PLUGIN_PATH).")
+    var noBuiltInPlugins = false
+
+    /// Loads the catalogue; refused files are reported on stderr and do not stop the others.
+    func loadCatalog(warn: Bool = true) throws -> PluginCatalog {
+        let catalog = try PluginCatalog(
+            defaultDirectory: noBuiltInPlugins ? nil : Paths.executableDirectory,
+            userDirectories: directories + PluginCatalog.environmentDirectories())
+        if warn {
+            for refusal in catalog.refused {
+                Terminal.warn("plugin refused: \(refusal.path): \(refusal.reason)")
+            }
+        }
+        return catalog
+    }
+}

@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import LeakLabKit
+import LeakLabModel
+import LeakLabRunner
+
+/// `leaklab run`: one scenario (every variant, side by side) or one variant, with a live view.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a scenario's variants (or one variant) in child processes and show their memory.",
+        discussion: """
+            SCENARIO runs every variant of the scenario one after another, so the leaky one and its fix \
+            can be compared; SCENARIO/VARIANT runs one. Each run ends with growth per workload iteration \
+            against the variant's declared truth.
+            """)
+
+    @Argument(help: ArgumentHelp("The scenario, or scenario/variant (see `leaklab list`).", valueName: "scenario[/variant]"))
+    var target: String
+
+    @OptionGroup var plugins: PluginOptions
+    @OptionGroup var options: RunOptions
+
+    @Option(help: ArgumentHelp("Write the run as JSON (schema leaklab.run/1; several runs as leaklab.runs/1).", valueName: "file"))
+    var json: String?
+
+    @Flag(help: "No live progress on stderr.")
+    var quiet = false
+
+    func run() throws {
+        let catalog = try plugins.loadCatalog()
+        let (entry, variants) = try Selection.resolve(target, in: catalog)
+        let runner = Runner.besideCurrentExecutable()
+        var records: [RunRecord] = []
+        for variant in variants {
+            let plan = try options.plan(entry, variant)
+            let request = try plan.request()
+            let view = LiveView(
+                label: "\(entry.scenario.id)/\(variant.name)",
+                totalIterations: request.warmUpIterations + request.workloadIterations, quiet: quiet)
+            let record = try runner.run(plan, onEvent: view.handle)
+            view.finish()
+            records.append(record)
+            // Written after every run, so an interrupted session keeps what it measured.
+            if let json { try RunJSON.write(records, to: json) }
+        }
+        print(RunTextReport.render(records))
+        let incomplete = records.filter { $0.outcome != .completed }
+        if !incomplete.isEmpty {
+            throw ExitCode(LabExitCode.checkFailed.rawValue)
+        }
+    }
+}
+
+/// Resolves `scenario[/variant]` against the catalogue.
+enum Selection {
+    static func resolve(_ target: String, in catalog: PluginCatalog) throws -> (PluginCatalog.Entry, [LeakLabKit.Variant]) {
+        let parts = target.split(separator: "/", maxSplits: 1).map(String.init)
+        guard let id = parts.first, !id.isEmpty else { throw RunnerError.usage("expected SCENARIO or SCENARIO/VARIANT, got '\(target)'") }
+        let entry = try catalog.entry(for: id)
+        guard parts.count == 2 else { return (entry, entry.scenario.variants) }
+        guard let variant = entry.scenario.variant(named: parts[1]) else {
+            let names = entry.scenario.variants.map(\.name).joined(separator: ", ")
+            throw RunnerError.usage("scenario '\(id)' has no variant '\(parts[1])'; its variants: \(names)")
+        }
+        return (entry, [variant])
+    }
+}
+
+/// `run --json`: one record, or several under `runs`.
+enum RunJSON {
+    struct Many: Encodable {
+        var schema = "leaklab.runs/1"
+        var runs: [RunRecord]
+    }
+
+    static func write(_ records: [RunRecord], to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = records.count == 1 ? try encoder.encode(records[0]) : try encoder.encode(Many(runs: records))
+        do {
+            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw RunnerError.usage("cannot write \(path): \(error.localizedDescription)")
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import ArgumentParser
+import LeakLabModel
+import LeakLabRunner
+
+extension AllocatorName: ExpressibleByArgument {}
+
+/// How to run variants: allocator, iterations, parameters, budgets. Shared by `run`, `audit`
+/// and `validate`.
+struct RunOptions: ParsableArguments {
+    @Option(help: "Allocator for the child: \(AllocatorName.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var allocator: AllocatorName = .jemalloc
+
+    @Option(help: "Workload iterations (default: the scenario's).")
+    var iterations: Int?
+
+    @Option(name: .customLong("warm-up"), help: "Warm-up iterations, not measured (default: the scenario's).")
+    var warmUp: Int?
+
+    @Option(name: .customLong("param"), help: ArgumentHelp("A scenario parameter (repeatable); `leaklab list` shows each scenario's.", valueName: "k=v"))
+    var parameters: [String] = []
+
+    @Option(help: ArgumentHelp("Memory budget per child: RSS above it stops the run (e.g. 512MiB, 2GiB).", valueName: "size"))
+    var memoryBudget: String = "2GiB"
+
+    @Option(help: "Open-files budget per child (RLIMIT_NOFILE).")
+    var fdBudget: Int = Budgets.default.openFiles
+
+    @Option(help: ArgumentHelp("Wall-time budget per child, seconds.", valueName: "seconds"))
+    var timeBudget: Double = Budgets.default.wallSeconds
+
+    @Option(help: ArgumentHelp("MALLOC_CONF for jemalloc children, e.g. 'tcache:false,dirty_decay_ms:0'.", valueName: "conf"))
+    var mallocConf: String?
+
+    @Option(name: .customLong("settle-ms"), help: "How long the settle phase lasts, milliseconds.")
+    var settleMillis: Int = 300
+
+    func validate() throws {
+        _ = try parsedParameters()
+        _ = try budgets()
+        if let iterations, iterations < 2 { throw ValidationError("--iterations must be at least 2 (got \(iterations))") }
+        if let warmUp, warmUp < 0 { throw ValidationError("--warm-up must be 0 or more (got \(warmUp))") }
+        if settleMillis < 0 { throw ValidationError("--settle-ms must be 0 or more") }
+    }
+
+    /// `--param k=v` as a dictionary.
+    func parsedParameters() throws -> [String: String] {
+        var result: [String: String] = [:]
+        for item in parameters {
+            guard let equals = item.firstIndex(of: "="), equals != item.startIndex else {
+                throw ValidationError("--param expects k=v, got '\(item)'")
+            }
+            result[String(item[..<equals])] = String(item[item.index(after: equals)...])
+        }
+        return result
+    }
+
+    func budgets() throws -> Budgets {
+        guard let memory = ByteSize.parse(memoryBudget), memory > 0 else {
+            throw ValidationError("--memory-budget: '\(memoryBudget)' is not a size such as 512MiB or 2GiB")
+        }
+        guard fdBudget >= 16 else { throw ValidationError("--fd-budget must be at least 16 (got \(fdBudget))") }
+        guard timeBudget > 0 else { throw ValidationError("--time-budget must be positive") }
+        return Budgets(memoryBytes: memory, openFiles: fdBudget, wallSeconds: timeBudget)
+    }
+
+    /// A plan for one variant with these options.
+    func plan(_ entry: PluginCatalog.Entry, _ variant: LeakLabKit.Variant, mallocConf override: String? = nil) throws -> RunPlan {
+        RunPlan(
+            entry: entry, variant: variant, allocator: allocator, warmUpIterations: warmUp,
+            workloadIterations: iterations, parameterOverrides: try parsedParameters(),
+            budgets: try budgets(), mallocConf: override ?? mallocConf, settleMillis: settleMillis)
+    }
+}
+
+import LeakLabKit
+
+/// Sizes such as `512MiB`, `2GiB`, `1G`, `4096`.
+enum ByteSize {
+    static func parse(_ text: String) -> Int? {
+        let lowered = text.lowercased().trimmingCharacters(in: .whitespaces)
+        let units: [(String, Int)] = [("gib", 1 << 30), ("gb", 1 << 30), ("g", 1 << 30), ("mib", 1 << 20), ("mb", 1 << 20), ("m", 1 << 20), ("kib", 1 << 10), ("kb", 1 << 10), ("k", 1 << 10), ("b", 1)]
+        for (suffix, scale) in units where lowered.hasSuffix(suffix) {
+            guard let value = Double(lowered.dropLast(suffix.count)) else { return nil }
+            return Int(value * Double(scale))
+        }
+        return Int(lowered)
+    }
+}

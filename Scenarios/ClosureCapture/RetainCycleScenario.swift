@@ -34,7 +34,7 @@ let retainCycleScenario = Scenario(
         .integer("payload-bytes", default: 0, range: 0...1 << 20,
                  help: "bytes each connection owns besides itself (0: none); they leak with the cycle"),
     ],
-    defaultIterations: 5_000,
+    defaultIterations: 10_000,
     defaultWarmUp: 100,
     variants: [
         Variant(
@@ -43,7 +43,8 @@ let retainCycleScenario = Scenario(
             truth: .leak(
                 reachable: false, bytes: 48, objects: 1,
                 note: """
-                    Measured: one 48 B allocation per iteration, the connection object (16 B header, \
+                    Measured 48.6 B and 1 allocation per iteration (jemalloc, tcache off): the \
+                    48 B connection object (16 B header, \
                     16 B closure, 8 B counter, 8 B payload reference); the closure captures only \
                     self, so self is its context and no box is allocated. Unreachable once dropped.
                     """),

@@ -1,3 +1,4 @@
+import Foundation
 import LeakLabModel
 
 /// One difference between a result and its baseline.

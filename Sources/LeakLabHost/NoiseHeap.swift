@@ -4,19 +4,22 @@ import LeakLabKit
 /// Background allocations that come and go, so detectors face a realistic heap rather than one
 /// where only the leak moves.
 ///
-/// Keeps `live` buffers; each iteration frees `perIteration` of them at random and allocates
-/// replacements of random size (16 B up to `maxBytes`). The total stays bounded: noise never leaks.
+/// Keeps `live` buffers, each of a random size (16 B up to `maxBytes`) fixed per slot; each
+/// iteration frees `perIteration` of them at random and allocates a replacement of the slot's
+/// size. Addresses move and the heap fragments as in a real program, but the total is constant:
+/// noise never leaks, and never drifts (random sizes per replacement would make a random walk).
 final class NoiseHeap {
     private var slots: [UnsafeMutableRawPointer?]
+    private var sizes: [Int]
     private let perIteration: Int
-    private let maxBytes: Int
     private var random: SeededRandom
 
     init(parameters: ParameterValues) {
         slots = Array(repeating: nil, count: parameters.integer("noise-live"))
         perIteration = parameters.integer("noise-per-iteration")
-        maxBytes = parameters.integer("noise-max-bytes")
-        random = SeededRandom(seed: UInt64(parameters.integer("seed")) &* 31 &+ 7)
+        var random = SeededRandom(seed: UInt64(parameters.integer("seed")) &* 31 &+ 7)
+        sizes = slots.map { _ in Int.random(in: 16...parameters.integer("noise-max-bytes"), using: &random) }
+        self.random = random
     }
 
     /// Fills every slot, before the baseline is taken.
@@ -42,7 +45,7 @@ final class NoiseHeap {
 
     private func replace(_ index: Int) {
         free(slots[index])
-        let size = Int.random(in: 16...maxBytes, using: &random)
+        let size = sizes[index]
         let buffer = malloc(size)
         // Touch it so it is resident, as real data would be.
         buffer?.storeBytes(of: UInt8(truncatingIfNeeded: size), as: UInt8.self)

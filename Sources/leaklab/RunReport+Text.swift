@@ -49,6 +49,10 @@ enum RunTextReport {
                 lines.append("    \("rss (not judged)".padding(toLength: 28, withPad: " ", startingAt: 0))\(pad(Format.rate(rss), 10))")
             }
         }
+        if record.truth.verdict == .bounded, let shape = BoundedShape.measure(record.trace) {
+            let verdict = shape.isBounded ? Terminal.style("bounded", "32") : Terminal.style("NOT BOUNDED", "31")
+            lines.append("  bounded?  \(verdict): slope \(Format.rate(shape.earlySlope)) → \(Format.rate(shape.lateSlope)) B/iteration (first → second half of the workload); after settle \(Format.bytes(shape.settledGrowth)) of \(Format.bytes(shape.workloadGrowth)) still held")
+        }
         if !record.unavailableMetrics.isEmpty {
             lines.append("  not available under \(active): \(record.unavailableMetrics.map(\.rawValue).joined(separator: ", "))")
         }

@@ -43,8 +43,8 @@ public struct ParameterSpec: Sendable, Codable, Equatable {
     public static let standard: [ParameterSpec] = [
         .integer("seed", default: 42, range: 0...Int(Int32.max), help: "seed for sizes, keys and noise"),
         .integer("noise-live", default: 64, range: 0...100_000, help: "background buffers kept alive (freed and replaced, never grown)"),
-        .integer("noise-per-iteration", default: 4, range: 0...10_000, help: "background buffers replaced per iteration"),
-        .integer("noise-max-bytes", default: 4_096, range: 16...16 << 20, help: "largest background buffer"),
+        .integer("noise-per-iteration", default: 2, range: 0...10_000, help: "background buffers replaced per iteration"),
+        .integer("noise-max-bytes", default: 1_024, range: 16...16 << 20, help: "largest background buffer"),
     ]
 
     /// Checks one value against this spec; returns the value in canonical form.

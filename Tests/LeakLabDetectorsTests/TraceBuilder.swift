@@ -1,0 +1,165 @@
+import LeakLabKit
+import LeakLabModel
+
+/// Builds synthetic traces shaped like the child's: a set-up sample, warm-up and workload samples
+/// every `every` iterations, `settleSamples` settle samples, and a tear-down sample.
+struct TraceBuilder {
+    var warmUp = 100
+    var workload = 2_000
+    var every = 10
+    var settleSamples = 6
+    var allocator: AllocatorName = .jemalloc
+    var seed: UInt64 = 1
+    /// Uniform allocator noise on `allocated`, ± bytes.
+    var noise = 4_096.0
+    /// Amplitude of slowly wandering churn (an AR(1) process), bytes.
+    var churn = 0.0
+    /// Extra heap bytes held after workload iteration i (0…workload).
+    var heap: @Sendable (Int) -> Double = { _ in 0 }
+    /// Extra live objects after workload iteration i.
+    var objects: @Sendable (Int) -> Double = { _ in 0 }
+    var fds: @Sendable (Int) -> Int = { _ in 0 }
+    var threads: @Sendable (Int) -> Int = { _ in 0 }
+    /// Fraction of the end-of-workload extras still held at the end of settle.
+    var settleKept = 1.0
+
+    static let baseHeap = 6_000_000.0
+    static let baseRSS = 14_000_000.0
+
+    func build() -> Trace {
+        var random = SplitMix64(seed: seed)
+        var wander = 0.0
+        var samples: [Sample] = []
+        var peakRSS = 0.0
+        var peakResident = 0.0
+        let hasJemallocStats = allocator == .jemalloc
+
+        func sample(_ phase: Phase, iteration: Int, extraHeap: Double, extraObjects: Double, fds: Int, threads: Int) {
+            wander = 0.95 * wander + 0.05 * churn * (random.unit() * 2 - 1) * 4
+            let warm = min(Double(min(iteration, warmUp)) / Double(max(warmUp, 1)), 1) * 200_000
+            let allocated = Self.baseHeap + warm + extraHeap + wander + noise * (random.unit() * 2 - 1)
+            let active = (allocated / 4096).rounded(.up) * 4096 + 65_536
+            peakResident = max(peakResident, active + 2_000_000)
+            // jemalloc decays slowly: resident keeps its peak through a 300 ms settle.
+            let resident = phase >= .settle ? peakResident : active + 2_000_000
+            peakRSS = max(peakRSS, Self.baseRSS + (allocated - Self.baseHeap).rounded(.up))
+            let mallocs = 1_000 + 20 * iteration
+            let live = 500 + Int(extraObjects.rounded())
+            samples.append(Sample(
+                t: Double(samples.count) * 0.01, phase: phase, iteration: iteration,
+                allocated: Int(allocated),
+                active: hasJemallocStats ? Int(active) : nil,
+                resident: hasJemallocStats ? Int(resident) : nil,
+                mapped: hasJemallocStats ? Int(resident) + 4_000_000 : nil,
+                retained: hasJemallocStats ? 1_000_000 : nil,
+                metadata: hasJemallocStats ? 200_000 : nil,
+                mallocs: hasJemallocStats ? mallocs : nil,
+                frees: hasJemallocStats ? mallocs - live : nil,
+                rss: Int((peakRSS / 4096).rounded(.up) * 4096), fds: 5 + fds, threads: 3 + threads))
+        }
+
+        sample(.setUp, iteration: 0, extraHeap: 0, extraObjects: 0, fds: 0, threads: 0)
+        for iteration in stride(from: every, through: warmUp, by: every) {
+            sample(.warmUp, iteration: iteration, extraHeap: 0, extraObjects: 0, fds: 0, threads: 0)
+        }
+        for i in stride(from: every, through: workload, by: every) {
+            sample(.workload, iteration: warmUp + i, extraHeap: heap(i), extraObjects: objects(i), fds: fds(i), threads: threads(i))
+        }
+        for s in 0..<settleSamples {
+            let kept = settleKept + (1 - settleKept) * max(0, 1 - Double(s + 1) / 3)
+            sample(.settle, iteration: warmUp + workload, extraHeap: heap(workload) * kept,
+                   extraObjects: objects(workload) * kept, fds: Int((Double(fds(workload)) * kept).rounded()),
+                   threads: Int((Double(threads(workload)) * kept).rounded()))
+        }
+        sample(.tearDown, iteration: warmUp + workload, extraHeap: 0, extraObjects: 0, fds: 0, threads: 0)
+
+        let unavailable: [Metric] = hasJemallocStats ? [] : [.active, .resident, .mapped, .retained, .metadata, .mallocs, .frees, .liveObjects]
+        return Trace(
+            scenario: "synthetic", variant: "variant", pattern: "unbounded-cache",
+            allocator: AllocatorReport(requested: allocator, active: allocator), parameters: ["seed": "\(seed)"],
+            warmUpIterations: warmUp, workloadIterations: workload, sampleEvery: every, outcome: .completed,
+            unavailableMetrics: unavailable, samples: samples)
+    }
+}
+
+extension TraceBuilder {
+    /// Keeps `bytes` and one object per iteration.
+    static func linearLeak(bytes: Double = 1_300, seed: UInt64 = 1) -> TraceBuilder {
+        var builder = TraceBuilder(seed: seed)
+        builder.heap = { Double($0) * bytes }
+        builder.objects = { Double($0) }
+        return builder
+    }
+
+    /// Holds nothing: allocator noise only.
+    static func flat(seed: UInt64 = 1) -> TraceBuilder { TraceBuilder(seed: seed) }
+
+    /// Holds nothing, with a working set that wanders by about ±64 KB.
+    static func churn(seed: UInt64 = 1) -> TraceBuilder {
+        var builder = TraceBuilder(seed: seed)
+        builder.churn = 65_536
+        return builder
+    }
+
+    /// A cache that fills at `bytes` per iteration until iteration `full`, then evicts as it inserts.
+    static func plateau(bytes: Double = 1_000, full: Int = 600, seed: UInt64 = 1) -> TraceBuilder {
+        var builder = TraceBuilder(seed: seed)
+        builder.heap = { Double(min($0, full)) * bytes }
+        builder.objects = { Double(min($0, full)) }
+        return builder
+    }
+
+    /// Parks `bytes` per iteration during the workload and releases it all in settle.
+    static func fallBack(bytes: Double = 1_500, seed: UInt64 = 1) -> TraceBuilder {
+        var builder = linearLeak(bytes: bytes, seed: seed)
+        builder.settleKept = 0
+        return builder
+    }
+
+    /// Leaves an fd open per iteration and nothing on the heap.
+    static func fdsLeak(seed: UInt64 = 1) -> TraceBuilder {
+        var builder = TraceBuilder(seed: seed)
+        builder.workload = 1_000
+        builder.fds = { $0 }
+        return builder
+    }
+
+    /// Blocks a thread per iteration (100 iterations, a sample each), nothing on the heap.
+    static func threadsLeak(seed: UInt64 = 1) -> TraceBuilder {
+        var builder = TraceBuilder(seed: seed)
+        builder.warmUp = 5
+        builder.workload = 100
+        builder.every = 1
+        builder.threads = { $0 }
+        return builder
+    }
+
+    /// A pool that starts 3 more threads at the start of the workload, then reuses them.
+    static func threadPool(seed: UInt64 = 1) -> TraceBuilder {
+        var builder = threadsLeak(seed: seed)
+        builder.threads = { min($0, 3) }
+        return builder
+    }
+
+    /// The linear leak under glibc: `allocated`, RSS, fds and threads only.
+    static func glibcLeak(seed: UInt64 = 1) -> TraceBuilder {
+        var builder = linearLeak(seed: seed)
+        builder.allocator = .glibc
+        return builder
+    }
+}
+
+/// A small deterministic generator (SplitMix64).
+struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    /// Uniform in [0, 1).
+    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import LeakLabKit
+import LeakLabModel
+import Testing
+
+/// Synthetic traces: a baseline, a workload where `allocated` follows `bytes(iteration)`, settle.
+func syntheticTrace(
+    iterations: Int = 1_000, every: Int = 10, fds: (Int) -> Int = { _ in 5 },
+    bytes: (Int) -> Int, settleBytes: Int? = nil
+) -> Trace {
+    var samples = [Sample(t: 0, phase: .warmUp, iteration: 0, allocated: bytes(0), fds: fds(0))]
+    for iteration in stride(from: every, through: iterations, by: every) {
+        samples.append(Sample(t: Double(iteration), phase: .workload, iteration: iteration, allocated: bytes(iteration), fds: fds(iteration)))
+    }
+    let settled = settleBytes ?? bytes(iterations)
+    samples.append(Sample(t: Double(iterations + 1), phase: .settle, iteration: iterations, allocated: settled, fds: fds(iterations)))
+    return Trace(
+        scenario: "s", variant: "v", pattern: "p", allocator: AllocatorReport(requested: .jemalloc, active: .jemalloc),
+        parameters: [:], warmUpIterations: 0, workloadIterations: iterations, sampleEvery: every,
+        outcome: .completed, unavailableMetrics: [], samples: samples)
+}
+
+@Suite struct GrowthTests {
+    @Test func leastSquaresRecoversAnExactSlope() {
+        let points = (0..<10).map { (Double($0), 3 * Double($0) + 7) }
+        #expect(Statistics.leastSquaresSlope(points) == 3)
+        #expect(Statistics.leastSquaresSlope([(1, 1)]) == nil)
+        #expect(Statistics.leastSquaresSlope([(1, 1), (1, 2)]) == nil)
+    }
+
+    @Test func growthIsMeasuredOverTheWorkloadOnly() throws {
+        let trace = syntheticTrace(fds: { $0 / 2 }, bytes: { 1_000_000 + 48 * $0 })
+        let growth = Growth.measure(trace)
+        #expect(abs(try #require(growth.bytes) - 48) < 1e-6)
+        #expect(abs(try #require(growth.fds) - 0.5) < 1e-6)
+        #expect(growth.threads == nil, "a metric no sample has is absent, not 0")
+    }
+
+    @Test func growthIsJudgedAgainstTruthWithinTolerance() {
+        let growth = Growth(bytes: 1_500, objects: 1, fds: 0, threads: 0)
+        let truth = GroundTruth.leak(reachable: false, bytes: 1_416, objects: 1)
+        let checks = growth.comparison(with: truth)
+        #expect(checks.first { $0.metric == "bytes" }?.withinTolerance == true)
+        let off = Growth(bytes: 3_000).comparison(with: truth)
+        #expect(off.first { $0.metric == "bytes" }?.withinTolerance == false)
+    }
+
+    @Test func aPlateauIsBoundedAndALineIsNot() throws {
+        let plateau = try #require(BoundedShape.measure(syntheticTrace(bytes: { 1_000 * min($0, 300) })))
+        #expect(plateau.plateaued && plateau.isBounded)
+        let line = try #require(BoundedShape.measure(syntheticTrace(bytes: { 1_000 * $0 })))
+        #expect(!line.isBounded)
+        let fallsBack = try #require(BoundedShape.measure(syntheticTrace(bytes: { 1_000 * $0 }, settleBytes: 2_000)))
+        #expect(fallsBack.fellBack && !fallsBack.plateaued)
+    }
+}
+
+@Suite struct RecordCodingTests {
+    @Test func absentMetricsAreLeftOutOfJSON() throws {
+        let sample = Sample(t: 1, phase: .workload, iteration: 3, allocated: 10, rss: 4_096)
+        let json = String(decoding: try JSONEncoder().encode(sample), as: UTF8.self)
+        #expect(json.contains("\"allocated\":10"))
+        #expect(!json.contains("resident"))
+        #expect(try JSONDecoder().decode(Sample.self, from: Data(json.utf8)) == sample)
+    }
+
+    @Test func childMessagesRoundTrip() throws {
+        let messages: [ChildMessage] = [
+            .hello(allocator: AllocatorReport(requested: .glibc, active: .glibc), unavailableMetrics: [.resident]),
+            .sample(Sample(t: 0, phase: .setUp, iteration: 0)),
+            .failed(phase: .workload, message: "boom"),
+            .finished,
+        ]
+        for message in messages {
+            let data = try JSONEncoder().encode(message)
+            #expect(!data.contains(UInt8(ascii: "\n")), "one message a line")
+            #expect(try JSONDecoder().decode(ChildMessage.self, from: data) == message)
+        }
+    }
+
+    @Test func outcomesUseTheSpecNames() {
+        #expect(RunOutcome.allCases.map(\.rawValue) == ["completed", "budget-exceeded", "crashed", "timed-out", "failed"])
+    }
+}

@@ -4,7 +4,7 @@ import PackageDescription
 /// Scenario plugins: each folder under Scenarios/ is one target, built as its own dynamic library
 /// `libLeakLab<Name>.so` that the lab finds in the products directory.
 let scenarioPlugins = [
-    "BlockedTasks", "ClosureCapture", "UnboundedCache", "UnclosedHandles",
+    "BlockedTasks", "ClosureCapture", "UnboundedCache", "UnclosedHandles", "PoolRetention", "Others",
 ]
 
 let package = Package(
@@ -42,6 +42,7 @@ let package = Package(
         .testTarget(name: "LeakLabKitTests", dependencies: [.product(name: "LeakLabKit", package: "LeakLabKit")]),
         .testTarget(name: "LeakLabModelTests", dependencies: ["LeakLabModel"]),
         .testTarget(name: "LeakLabDetectorsTests", dependencies: ["LeakLabDetectors", "LeakLabModel"]),
+        .testTarget(name: "LeakLabCLITests", dependencies: ["LeakLabRunner"]),
         .testTarget(name: "LeakLabRunnerTests", dependencies: ["LeakLabRunner", "LeakLabModel"]),
     ] + scenarioPlugins.map {
         .target(name: $0, dependencies: [.product(name: "LeakLabKit", package: "LeakLabKit")], path: "Scenarios/\($0)")

@@ -32,6 +32,6 @@ public struct ResidentDeltaDetector: BuiltInDetector {
         return DetectorVerdict(
             detector: Self.name, leak: leak, ratePerIteration: delta / Double(items),
             confidence: leak ? min(0.9, max(0.5, 1 - thresholdBytes / delta)) : 0.6,
-            note: "resident \(Format.signed(delta / 1024)) KiB over the workload (limit \(Format.bytes(thresholdBytes)))")
+            note: "resident \(delta >= 0 ? "+" : "")\(Format.bytes(delta)) over the workload (limit \(Format.bytes(thresholdBytes)))")
     }
 }

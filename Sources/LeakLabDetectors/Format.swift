@@ -2,12 +2,13 @@ import Foundation
 
 /// Short number formats for verdict notes.
 enum Format {
-    /// `1.3 MB`, `48 B`, `-2.0 KB`: decimal units, at most one decimal.
+    /// `1.3 MiB`, `48 B`, `-2.0 KiB`: binary units, one decimal.
     static func bytes(_ value: Double) -> String {
         let magnitude = abs(value)
+        let gib = 1_073_741_824.0, mib = 1_048_576.0
         let (scaled, unit): (Double, String) =
-            magnitude >= 1e9 ? (value / 1e9, "GB") : magnitude >= 1e6 ? (value / 1e6, "MB")
-            : magnitude >= 1e3 ? (value / 1e3, "KB") : (value, "B")
+            magnitude >= gib ? (value / gib, "GiB") : magnitude >= mib ? (value / mib, "MiB")
+            : magnitude >= 1024 ? (value / 1024, "KiB") : (value, "B")
         return unit == "B" ? "\(Int(scaled.rounded())) B" : String(format: "%.1f %@", scaled, unit)
     }
 

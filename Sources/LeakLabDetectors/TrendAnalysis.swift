@@ -53,7 +53,7 @@ struct TrendAnalysis: Sendable {
             p: test.pIncreasing, lateP: lateTest.pIncreasing, rising: false, reason: "")
 
         guard line.slope >= floor, test.pIncreasing < alpha else {
-            finding.reason = "no significant rise"
+            finding.reason = test.pIncreasing < alpha ? "slope below the noise floor" : "no significant rise"
             return finding
         }
         finding.rising = true

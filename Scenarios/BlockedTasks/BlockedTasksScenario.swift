@@ -32,7 +32,7 @@ let blockedTasksScenario = Scenario(
         .integer("tasks-per-iteration", default: 1, range: 1...64, help: "tasks started per iteration"),
     ],
     defaultIterations: 2_000,
-    defaultWarmUp: 200,
+    defaultWarmUp: 500,
     variants: [
         Variant(
             name: "continuation-never-resumed", role: .leaky,

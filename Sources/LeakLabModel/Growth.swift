@@ -19,14 +19,16 @@ public struct Growth: Codable, Sendable, Equatable {
         self.rss = rss
     }
 
-    /// Measures growth over the workload phase: the least-squares slope of each metric against the
-    /// iteration, over the workload samples and the last sample before them.
+    /// Measures growth over the workload phase: the Theil–Sen slope of each metric against the
+    /// iteration, over the workload samples and the last sample before them. A robust slope,
+    /// because the runtime's own one-off steps (a new worker thread's caches) would otherwise
+    /// read as growth in a short run.
     public static func measure(_ trace: Trace) -> Growth {
         var window = trace.samples(in: .workload)
         if let baseline = trace.baseline { window.insert(baseline, at: 0) }
         func slope(_ metric: Metric) -> Double? {
             let points = window.compactMap { sample in sample[metric].map { (Double(sample.iteration), Double($0)) } }
-            return Statistics.leastSquaresSlope(points)
+            return Statistics.robustSlope(points)
         }
         return Growth(
             bytes: slope(.allocated), objects: slope(.liveObjects), fds: slope(.fds),

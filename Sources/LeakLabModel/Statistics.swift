@@ -15,11 +15,10 @@ public enum Statistics {
         return sxy / sxx
     }
 
-    /// The median; `nil` for an empty array.
-    public static func median(_ values: [Double]) -> Double? {
-        guard !values.isEmpty else { return nil }
-        let sorted = values.sorted()
-        let mid = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+    /// The Theil–Sen slope of y against x, over at most 200 evenly thinned points: a step or a
+    /// few outliers (a runtime thread starting mid-run) barely move it, unlike least squares.
+    public static func robustSlope(_ points: [(Double, Double)]) -> Double? {
+        let thinned = RobustStatistics.thinned(points.map { (x: $0.0, y: $0.1) }, to: 200)
+        return RobustStatistics.theilSen(thinned)?.slope
     }
 }

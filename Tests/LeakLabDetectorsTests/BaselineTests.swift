@@ -2,7 +2,7 @@ import Foundation
 import LeakLabModel
 import Testing
 
-@testable import LeakLabDetectors
+import LeakLabDetectors
 
 @Suite struct BaselineTests {
     static let runs = ScoringTests.runs

@@ -2,7 +2,7 @@ import Foundation
 import LeakLabModel
 import Testing
 
-@testable import LeakLabDetectors
+import LeakLabDetectors
 
 /// Runs real programs: small Python scripts written to a temporary folder.
 @Suite final class CommandDetectorTests {

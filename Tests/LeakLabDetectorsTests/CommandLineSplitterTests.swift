@@ -1,6 +1,6 @@
 import Testing
 
-@testable import LeakLabDetectors
+import LeakLabDetectors
 
 @Suite struct CommandLineSplitterTests {
     @Test func splitsOnWhitespace() throws {

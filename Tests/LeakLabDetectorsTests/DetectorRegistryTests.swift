@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import LeakLabDetectors
+import LeakLabDetectors
 
 @Suite struct DetectorRegistryTests {
     /// `Detector+ResidentDelta.swift` → `resident-delta`, `Detector+RSS.swift` → `rss`.

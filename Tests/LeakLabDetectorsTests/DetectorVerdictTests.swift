@@ -1,7 +1,7 @@
 import LeakLabModel
 import Testing
 
-@testable import LeakLabDetectors
+import LeakLabDetectors
 
 /// The expected verdict of every built-in on every synthetic shape: right where the detector is
 /// meant to be right, and wrong exactly where its summary says it fails.

@@ -1,7 +1,7 @@
 import LeakLabModel
 import Testing
 
-@testable import LeakLabDetectors
+import LeakLabDetectors
 
 @Suite struct OnlineEvaluationTests {
     @Test(arguments: [101, 1_234, 1_999, 2_100])

@@ -3,7 +3,7 @@ import LeakLabKit
 import LeakLabModel
 import Testing
 
-@testable import LeakLabDetectors
+import LeakLabDetectors
 
 @Suite struct ScoringTests {
     static let runs: [RunRecord] = [

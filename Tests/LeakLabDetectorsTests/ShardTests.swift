@@ -1,7 +1,7 @@
 import LeakLabModel
 import Testing
 
-@testable import LeakLabDetectors
+import LeakLabDetectors
 
 @Suite struct ShardTests {
     @Test func parsesIndexAndCount() throws {

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import LeakLabDetectors
+import LeakLabModel
 
 @Suite struct RobustStatisticsTests {
     @Test func theilSenIgnoresAFewWildOutliers() throws {

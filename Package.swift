@@ -36,7 +36,7 @@ let package = Package(
         // Detectors (pure functions over a trace), scoring and baselines.
         .target(name: "LeakLabDetectors", dependencies: ["LeakLabModel"]),
         .executableTarget(name: "leaklab", dependencies: [
-            "LeakLabRunner", "LeakLabModel", .product(name: "LeakLabKit", package: "LeakLabKit"),
+            "LeakLabRunner", "LeakLabModel", "LeakLabDetectors", .product(name: "LeakLabKit", package: "LeakLabKit"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "LeakLabKitTests", dependencies: [.product(name: "LeakLabKit", package: "LeakLabKit")]),

@@ -57,13 +57,13 @@ final class ParkedUntilSettle: ScenarioWorkload {
     }
 
     func settle(context: ScenarioContext) async throws {
-        // Keep resuming until every task has parked and been released.
-        while !tasks.isEmpty {
-            waiters.resumeAll()
-            let pending = tasks
-            tasks.removeAll()
-            for task in pending { await task.value }
+        // A task may not have parked yet: wait until all have, then release them all.
+        while waiters.parkedTotal < tasks.count {
+            try await Task.sleep(for: .milliseconds(1))
         }
+        waiters.resumeAll()
+        for task in tasks { await task.value }
+        tasks.removeAll()
     }
 }
 // leaklab:end parked-until-settle
@@ -71,9 +71,14 @@ final class ParkedUntilSettle: ScenarioWorkload {
 /// A lock-protected list of parked continuations.
 final class WaiterList: Sendable {
     private let waiting = Mutex<[UnsafeContinuation<Void, Never>]>([])
+    private let parked = Mutex(0)
+
+    /// How many continuations have ever parked.
+    var parkedTotal: Int { parked.withLock { $0 } }
 
     func park(_ continuation: UnsafeContinuation<Void, Never>) {
         waiting.withLock { $0.append(continuation) }
+        parked.withLock { $0 += 1 }
     }
 
     func resumeAll() {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LeakLabDetectors
 import LeakLabKit
 import LeakLabModel
 import LeakLabRunner
@@ -20,6 +21,7 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var plugins: PluginOptions
     @OptionGroup var options: RunOptions
+    @OptionGroup var detectorOptions: DetectorOptions
 
     @Option(help: ArgumentHelp("Write the run as JSON (schema leaklab.run/1; several runs as leaklab.runs/1).", valueName: "file"))
     var json: String?
@@ -31,6 +33,7 @@ struct RunCommand: ParsableCommand {
         let catalog = try plugins.loadCatalog()
         let (entry, variants) = try Selection.resolve(target, in: catalog)
         let runner = Runner.besideCurrentExecutable()
+        let detectors = try detectorOptions.resolve()
         var records: [RunRecord] = []
         for variant in variants {
             let plan = try options.plan(entry, variant)
@@ -38,8 +41,9 @@ struct RunCommand: ParsableCommand {
             let view = LiveView(
                 label: "\(entry.scenario.id)/\(variant.name)",
                 totalIterations: request.warmUpIterations + request.workloadIterations, quiet: quiet)
-            let record = try runner.run(plan, onEvent: view.handle)
+            var record = try runner.run(plan, onEvent: view.handle)
             view.finish()
+            record.verdicts = DetectorRegistry.evaluate(detectors, on: record.trace)
             records.append(record)
             // Written after every run, so an interrupted session keeps what it measured.
             if let json { try RunJSON.write(records, to: json) }

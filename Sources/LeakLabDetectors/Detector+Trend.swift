@@ -11,7 +11,8 @@ public struct TrendDetector: BuiltInDetector {
         through the second half of the workload (a plateau fails this), rises beyond the noise, and \
         still holds at least half the rise after settle (memory given back in settle fails this). \
         Known to fail: a bound reached only near the end of the workload looks like a leak; a leak \
-        smaller than 32 B per iteration or buried in noise is missed; a leak that is released on \
+        smaller than 32 B per iteration, or under 32 KiB over the whole workload (what runtime \
+        and allocator caches alone can add), or buried in noise is missed; a leak that is released on \
         settle is called bounded; with RSS as fallback, memory the allocator keeps after a free \
         looks kept.
         """
@@ -20,17 +21,21 @@ public struct TrendDetector: BuiltInDetector {
     public var bytesFloor: Double
     /// Fds or threads per iteration below which a slope is noise.
     public var resourceFloor: Double
+    /// Heap growth over the whole workload below which a rise is noise: libdispatch alone keeps up
+    /// to ~64 KiB of freed work items per thread, filled at its own pace.
+    public var minimumHeapRise: Double
 
     public init() { self.init(bytesFloor: Leakage.noise.bytes, resourceFloor: Leakage.noise.fds) }
 
-    public init(bytesFloor: Double, resourceFloor: Double) {
+    public init(bytesFloor: Double, resourceFloor: Double, minimumHeapRise: Double = 32 * 1024) {
         self.bytesFloor = bytesFloor
         self.resourceFloor = resourceFloor
+        self.minimumHeapRise = minimumHeapRise
     }
 
     public func assess(_ trace: Trace) -> DetectorVerdict {
         let memory = trace.memoryMetric.flatMap {
-            TrendAnalysis(floor: bytesFloor, minimumRise: 0).analyze(trace, $0)
+            TrendAnalysis(floor: bytesFloor, minimumRise: minimumHeapRise).analyze(trace, $0)
         }
         let resources = [Metric.fds, .threads].compactMap {
             TrendAnalysis(floor: resourceFloor, minimumRise: 3).analyze(trace, $0)

@@ -13,6 +13,8 @@ public struct RunRecord: Codable, Sendable, Equatable {
     public var role: Variant.Role
     public var plugin: String
     public var allocator: AllocatorReport
+    /// `MALLOC_CONF` the child ran with (jemalloc options such as `tcache:false`), if any.
+    public var mallocConf: String?
     public var parameters: [String: String]
     public var warmUpIterations: Int
     public var workloadIterations: Int

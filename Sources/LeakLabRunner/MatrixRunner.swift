@@ -14,8 +14,12 @@ public struct MatrixRunner: Sendable {
 
     /// Runs every plan; `onFinished` is called once per plan, one call at a time (never
     /// concurrently), in completion order. Returns the results in plan order.
+    ///
+    /// - Parameter finishing: applied to each record on the worker that ran it, before
+    ///   `onFinished` (detectors run here, in parallel).
     public func run(
         _ plans: [RunPlan],
+        finishing: @escaping @Sendable (RunRecord) -> RunRecord = { $0 },
         onFinished: @escaping @Sendable (Int, Result<RunRecord, RunnerError>) -> Void
     ) -> [Result<RunRecord, RunnerError>] {
         let state = SharedState(count: plans.count)
@@ -29,7 +33,7 @@ public struct MatrixRunner: Sendable {
             let thread = Thread {
                 while let index = state.next() {
                     let result: Result<RunRecord, RunnerError>
-                    do throws(RunnerError) { result = .success(try runner.run(plans[index])) } catch { result = .failure(error) }
+                    do throws(RunnerError) { result = .success(finishing(try runner.run(plans[index]))) } catch { result = .failure(error) }
                     state.finish(index, result, report: onFinished)
                 }
                 group.leave()

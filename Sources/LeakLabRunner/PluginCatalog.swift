@@ -89,9 +89,12 @@ public struct PluginCatalog: Sendable {
         }
     }
 
-    /// Shared libraries in a directory, sorted so loading order is stable.
+    /// Shared libraries in a directory, sorted so loading order is stable. LeakLabKit itself is
+    /// left out: a plugin built in its own package has a copy beside it, and opening that copy by
+    /// path would load a second LeakLabKit (the plugin itself binds to the loaded one by soname).
     static func libraries(in directory: String) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        return names.filter { $0.hasPrefix("lib") && $0.hasSuffix(".so") }.sorted().map { "\(directory)/\($0)" }
+        return names.filter { $0.hasPrefix("lib") && $0.hasSuffix(".so") && $0 != "libLeakLabKit.so" }
+            .sorted().map { "\(directory)/\($0)" }
     }
 }

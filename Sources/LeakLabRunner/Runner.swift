@@ -76,6 +76,7 @@ public struct Runner: Sendable {
             outcomeDetail: detail, budgets: plan.budgets, wallSeconds: termination.wallSeconds,
             unavailableMetrics: unavailable, samples: samples,
             childOutput: output.isEmpty ? nil : output)
+        record.mallocConf = environment["MALLOC_CONF"]
         if outcome == .completed { record.growth = Growth.measure(record.trace) }
         return record
     }

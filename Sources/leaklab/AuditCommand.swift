@@ -86,12 +86,13 @@ struct AuditCommand: ParsableCommand {
 }
 
 extension AuditCommand {
-    /// Reruns a clean variant whose heap grew with four times the iterations: growth that does not
+    /// Reruns a clean variant whose heap grew with four times the iterations (2,000 at least):
+    /// growth that does not
     /// scale with the iterations is the runtime filling bounded caches (libdispatch keeps up to
     /// ~1,000 freed work items per thread), not a leak.
     func confirm(_ plan: RunPlan, first: RunRecord, checks: [TruthAudit.Check]) throws -> [TruthAudit.Check] {
         var longer = plan
-        longer.workloadIterations = first.workloadIterations * 4
+        longer.workloadIterations = max(first.workloadIterations * 4, 2_000)
         longer.warmUpIterations = first.warmUpIterations
         let second = try Runner.besideCurrentExecutable().run(longer)
         return TruthAudit.confirmed(checks, short: first, long: second)

@@ -28,7 +28,7 @@ struct RunOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Wall-time budget per child, seconds.", valueName: "seconds"))
     var timeBudget: Double = Budgets.default.wallSeconds
 
-    @Option(help: ArgumentHelp("MALLOC_CONF for jemalloc children, e.g. 'tcache:false,dirty_decay_ms:0'.", valueName: "conf"))
+    @Option(help: ArgumentHelp("MALLOC_CONF for jemalloc children (default 'tcache:false': exact counts, as the declared truth was measured; '' for jemalloc's own defaults).", valueName: "conf"))
     var mallocConf: String?
 
     @Option(name: .customLong("settle-ms"), help: "How long the settle phase lasts, milliseconds.")
@@ -63,12 +63,20 @@ struct RunOptions: ParsableArguments {
         return Budgets(memoryBytes: memory, openFiles: fdBudget, wallSeconds: timeBudget)
     }
 
+    /// `--malloc-conf` for jemalloc runs: the thread cache is off unless the user says otherwise,
+    /// because with it on `allocated` swings by a few hundred KiB as per-thread caches fill.
+    var effectiveMallocConf: String? {
+        guard allocator == .jemalloc else { return mallocConf.flatMap { $0.isEmpty ? nil : $0 } }
+        let conf = mallocConf ?? "tcache:false"
+        return conf.isEmpty ? nil : conf
+    }
+
     /// A plan for one variant with these options.
     func plan(_ entry: PluginCatalog.Entry, _ variant: LeakLabKit.Variant, mallocConf override: String? = nil) throws -> RunPlan {
         RunPlan(
             entry: entry, variant: variant, allocator: allocator, warmUpIterations: warmUp,
             workloadIterations: iterations, parameterOverrides: try parsedParameters(),
-            budgets: try budgets(), mallocConf: override ?? mallocConf, settleMillis: settleMillis)
+            budgets: try budgets(), mallocConf: override ?? effectiveMallocConf, settleMillis: settleMillis)
     }
 }
 

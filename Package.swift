@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "leaklab", targets: ["leaklab"]),
         .executable(name: "leaklab-host", targets: ["leaklab-host"]),
+        .executable(name: "leaklab-bench-probe", targets: ["leaklab-bench-probe"]),
     ] + scenarioPlugins.map { .library(name: "LeakLab\($0)", type: .dynamic, targets: [$0]) },
     dependencies: [
         .package(path: "LeakLabKit"),
@@ -29,6 +30,8 @@ let package = Package(
             "LeakLabModel", "LeakLabProbes", .product(name: "LeakLabKit", package: "LeakLabKit"),
         ]),
         .executableTarget(name: "leaklab-host", dependencies: ["LeakLabHost"]),
+        // Scripts/bench: the cost of one probe sample, measured inside a child like the host's.
+        .executableTarget(name: "leaklab-bench-probe", dependencies: ["LeakLabProbes", "LeakLabModel"]),
         // The parent: plugin discovery, spawning children under budgets, collecting traces.
         .target(name: "LeakLabRunner", dependencies: [
             "LeakLabModel", "CLeakLabShims", .product(name: "LeakLabKit", package: "LeakLabKit"),
@@ -41,6 +44,7 @@ let package = Package(
         ]),
         .testTarget(name: "LeakLabKitTests", dependencies: [.product(name: "LeakLabKit", package: "LeakLabKit")]),
         .testTarget(name: "LeakLabModelTests", dependencies: ["LeakLabModel"]),
+        .testTarget(name: "LeakLabHostTests", dependencies: ["LeakLabHost", "LeakLabModel"]),
         .testTarget(name: "LeakLabDetectorsTests", dependencies: ["LeakLabDetectors", "LeakLabModel"]),
         .testTarget(name: "LeakLabCLITests", dependencies: ["LeakLabRunner"]),
         .testTarget(name: "LeakLabRunnerTests", dependencies: ["LeakLabRunner", "LeakLabModel"]),

@@ -20,6 +20,15 @@ int leaklab_glibc_mallinfo2(size_t *uordblks, size_t *hblkhd, size_t *arena) {
 #endif
 }
 
+int leaklab_malloc_trim(size_t pad) {
+#if defined(__GLIBC__)
+    return malloc_trim(pad);
+#else
+    (void)pad;
+    return -1;
+#endif
+}
+
 long leaklab_getdents64(int fd, void *buf, size_t size) {
     return syscall(SYS_getdents64, fd, buf, size);
 }

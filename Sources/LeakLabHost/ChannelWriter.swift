@@ -6,25 +6,33 @@ import LeakLabModel
 final class ChannelWriter {
     private let fd: Int32
     private let encoder = JSONEncoder()
+    private var sampleEncoder = SampleLineEncoder()
 
     init(fd: Int32) {
         self.fd = fd
     }
 
     func send(_ message: ChildMessage) {
+        if case .sample(let sample) = message {
+            // The hot path: between iterations, so no Foundation and no allocation.
+            writeAll(UnsafeRawBufferPointer(sampleEncoder.encode(sample)))
+            return
+        }
         guard var data = try? encoder.encode(message) else { return }
         data.append(UInt8(ascii: "\n"))
-        data.withUnsafeBytes { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    // The runner has gone: nobody is left to report to.
-                    _exit(4)
-                }
-                offset += written
+        data.withUnsafeBytes { writeAll($0) }
+    }
+
+    private func writeAll(_ bytes: UnsafeRawBufferPointer) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                // The runner has gone: nobody is left to report to.
+                _exit(4)
             }
+            offset += written
         }
     }
 }

@@ -1,3 +1,4 @@
+import CLeakLabShims
 import LeakLabKit
 import LeakLabModel
 import LeakLabProbes
@@ -50,6 +51,9 @@ final class ScenarioDriver {
             phase = .settle
             context._enter(.settle)
             try await workload.settle(context: context)
+            // After the workload's own release, before the settle samples: trimming earlier would
+            // miss what `settle` frees. glibc only (AllocatorOptions allows it for glibc alone).
+            if request.trimAtSettle { _ = leaklab_malloc_trim(0) }
             let pause = max(1, request.settleMillis / max(1, request.settleSamples))
             for _ in 0..<max(1, request.settleSamples) {
                 try await Task.sleep(for: .milliseconds(pause))

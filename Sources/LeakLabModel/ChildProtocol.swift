@@ -22,11 +22,15 @@ public struct RunRequest: Codable, Sendable, Equatable {
     public var budgets: Budgets
     /// Flush the jemalloc thread cache of the driving thread before each sample.
     public var flushThreadCache: Bool
+    /// Call glibc's `malloc_trim(0)` once the workload's own `settle` has run
+    /// (`--allocator-option trim-at-settle=true`). Absent in older requests: `false`.
+    public var trimAtSettle: Bool = false
 
     public init(
         pluginPath: String, scenario: String, variant: String, parameters: [String: String],
         warmUpIterations: Int, workloadIterations: Int, sampleEvery: Int, settleMillis: Int = 300,
-        settleSamples: Int = 6, allocator: AllocatorName, budgets: Budgets, flushThreadCache: Bool = false
+        settleSamples: Int = 6, allocator: AllocatorName, budgets: Budgets, flushThreadCache: Bool = false,
+        trimAtSettle: Bool = false
     ) {
         self.pluginPath = pluginPath
         self.scenario = scenario
@@ -40,6 +44,30 @@ public struct RunRequest: Codable, Sendable, Equatable {
         self.allocator = allocator
         self.budgets = budgets
         self.flushThreadCache = flushThreadCache
+        self.trimAtSettle = trimAtSettle
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case pluginPath, scenario, variant, parameters, warmUpIterations, workloadIterations, sampleEvery
+        case settleMillis, settleSamples, allocator, budgets, flushThreadCache, trimAtSettle
+    }
+
+    /// Decodes requests written before `trimAtSettle` existed (a tool replaying a saved request).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        pluginPath = try c.decode(String.self, forKey: .pluginPath)
+        scenario = try c.decode(String.self, forKey: .scenario)
+        variant = try c.decode(String.self, forKey: .variant)
+        parameters = try c.decode([String: String].self, forKey: .parameters)
+        warmUpIterations = try c.decode(Int.self, forKey: .warmUpIterations)
+        workloadIterations = try c.decode(Int.self, forKey: .workloadIterations)
+        sampleEvery = try c.decode(Int.self, forKey: .sampleEvery)
+        settleMillis = try c.decode(Int.self, forKey: .settleMillis)
+        settleSamples = try c.decode(Int.self, forKey: .settleSamples)
+        allocator = try c.decode(AllocatorName.self, forKey: .allocator)
+        budgets = try c.decode(Budgets.self, forKey: .budgets)
+        flushThreadCache = try c.decode(Bool.self, forKey: .flushThreadCache)
+        trimAtSettle = try c.decodeIfPresent(Bool.self, forKey: .trimAtSettle) ?? false
     }
 
     /// A sampling interval that gives a run about `target` samples over warm-up and workload.

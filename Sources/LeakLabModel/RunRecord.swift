@@ -15,6 +15,9 @@ public struct RunRecord: Codable, Sendable, Equatable {
     public var allocator: AllocatorReport
     /// `MALLOC_CONF` the child ran with (jemalloc options such as `tcache:false`), if any.
     public var mallocConf: String?
+    /// The `--allocator-option` values that applied to this run's allocator, as given; absent
+    /// when none did (and in records written before the option existed).
+    public var allocatorOptions: [String: String]?
     public var parameters: [String: String]
     public var warmUpIterations: Int
     public var workloadIterations: Int
@@ -32,6 +35,12 @@ public struct RunRecord: Codable, Sendable, Equatable {
     public var verdicts: [DetectorVerdict]
     /// The last lines the child wrote to stdout and stderr.
     public var childOutput: String?
+    /// The child's peak resident memory (its VmHWM, else the highest RSS the runner saw), bytes.
+    /// Absent in records written before it was kept.
+    public var peakRSS: Int?
+    /// How memory was contained: `cgroup` (a cgroup v2 memory.max) or `watchdog` (the runner's
+    /// RSS watchdog and RLIMIT_DATA). Absent in records written before it was kept.
+    public var memoryContainment: String?
 
     public init(
         scenario: String, variant: String, pattern: String, role: Variant.Role, plugin: String,
@@ -76,23 +85,47 @@ public struct RunRecord: Codable, Sendable, Equatable {
     public var key: String { "\(scenario)/\(variant)" }
 }
 
-/// Limits on one child. Going over memory or open files ends the run as `budget-exceeded`;
-/// going over wall time ends it as `timed-out`.
+/// Limits on one child. Going over memory, open files or threads ends the run as
+/// `budget-exceeded`; going over wall time ends it as `timed-out`.
 public struct Budgets: Codable, Sendable, Equatable {
-    /// Resident memory, bytes: watched from outside, and RLIMIT_DATA at twice this inside.
+    /// Resident memory, bytes: watched from outside (and a cgroup's memory.max where one can be
+    /// made), with RLIMIT_DATA at ``dataLimitBytes`` inside.
     public var memoryBytes: Int
     /// RLIMIT_NOFILE.
     public var openFiles: Int
     /// Seconds from spawn to exit.
     public var wallSeconds: Double
+    /// Threads in the child at once, watched from outside (RLIMIT_NPROC is per user, and root
+    /// ignores it).
+    public var threads: Int
 
-    public init(memoryBytes: Int, openFiles: Int, wallSeconds: Double) {
+    public init(memoryBytes: Int, openFiles: Int, wallSeconds: Double, threads: Int = Budgets.defaultThreads) {
         self.memoryBytes = memoryBytes
         self.openFiles = openFiles
         self.wallSeconds = wallSeconds
+        self.threads = threads
     }
 
-    /// 2 GiB, 4,096 files, 120 s: room for two children at once on a 24 GiB, 2-core machine, with
-    /// every leaky scenario at its default iterations well inside.
+    /// The thread budget unless one is given.
+    public static let defaultThreads = 1_024
+
+    /// 2 GiB, 4,096 files, 120 s, 1,024 threads: room for two children at once on a 24 GiB,
+    /// 2-core machine, with every leaky scenario at its default iterations well inside.
     public static let `default` = Budgets(memoryBytes: 2 << 30, openFiles: 4_096, wallSeconds: 120)
+
+    /// RLIMIT_DATA, the backstop the child sets on itself: twice the memory budget, at least the
+    /// budget + 2 GiB (thread stacks and allocator reservations count toward it, not only what is
+    /// resident).
+    public var dataLimitBytes: Int { max(memoryBytes * 2, memoryBytes + (2 << 30)) }
+
+    private enum CodingKeys: String, CodingKey { case memoryBytes, openFiles, wallSeconds, threads }
+
+    /// Decodes budgets written before `threads` existed with the default thread budget.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        memoryBytes = try container.decode(Int.self, forKey: .memoryBytes)
+        openFiles = try container.decode(Int.self, forKey: .openFiles)
+        wallSeconds = try container.decode(Double.self, forKey: .wallSeconds)
+        threads = try container.decodeIfPresent(Int.self, forKey: .threads) ?? Budgets.defaultThreads
+    }
 }

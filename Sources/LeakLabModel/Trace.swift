@@ -65,10 +65,15 @@ public struct DetectorVerdict: Codable, Sendable, Equatable {
     public var failure: String?
     /// One line on what the detector saw.
     public var note: String?
+    /// For detectors that run the variant again under an external tool (memcheck, lsan,
+    /// heaptrack): the tool run's wall time ÷ the plain run's. Absent for trace detectors and in
+    /// JSON written before tool detectors existed.
+    public var overhead: Double?
 
     public init(
         detector: String, leak: Bool?, ratePerIteration: Double? = nil, resourceRates: [String: Double]? = nil,
-        confidence: Double? = nil, firstIteration: Int? = nil, failure: String? = nil, note: String? = nil
+        confidence: Double? = nil, firstIteration: Int? = nil, failure: String? = nil, note: String? = nil,
+        overhead: Double? = nil
     ) {
         self.detector = detector
         self.leak = leak
@@ -78,6 +83,7 @@ public struct DetectorVerdict: Codable, Sendable, Equatable {
         self.firstIteration = firstIteration
         self.failure = failure
         self.note = note
+        self.overhead = overhead
     }
 
     public static func failed(_ detector: String, _ reason: String) -> DetectorVerdict {

@@ -13,6 +13,7 @@ final class ChildProcess {
     enum KillReason: Equatable {
         case wallTime(Double)
         case memory(Int)
+        case threads(Int)
     }
 
     /// How the child ended.
@@ -20,10 +21,18 @@ final class ChildProcess {
         var exitStatus: Int32?
         var signal: Int32?
         var killedFor: KillReason?
+        /// VmHWM as last read, else the highest RSS seen.
         var peakRSS: Int
+        /// The largest data segment seen (what RLIMIT_DATA limits), bytes.
+        var peakDataBytes: Int
+        var peakThreads: Int
         var wallSeconds: Double
         var undecodableLines: Int
     }
+
+    /// How often the watchdog looks at the child when it is quiet. A scenario that touches
+    /// 64 MiB per iteration gains at most a few tens of MiB between two looks.
+    static let pollMillis: Int32 = 5
 
     let pid: pid_t
     private let readFD: Int32
@@ -77,13 +86,17 @@ final class ChildProcess {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
-        var pid: pid_t = 0
-        let status = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        guard status == 0 else {
+        var status: Int32 = 0
+        let spawned = ChildProcessGroups.spawning {
+            var pid: pid_t = 0
+            status = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+            return status == 0 ? pid : nil
+        }
+        guard let spawned else {
             close(readEnd)
             throw .internalFailure("cannot start \(executable): \(String(cString: strerror(status)))")
         }
-        self.pid = pid
+        self.pid = spawned
         self.readFD = readEnd
         self.logPath = logPath
         self.start = Self.now()
@@ -92,13 +105,18 @@ final class ChildProcess {
     deinit { close(readFD) }
 
     /// Reads messages until the child closes its end, enforcing the budgets; then reaps it.
+    ///
+    /// The watchdog reads /proc/PID/status at least every ``pollMillis``: RSS against the memory
+    /// budget, the thread count against the threads budget; past the wall-time budget the whole
+    /// process group is killed.
     func monitor(budgets: Budgets, onMessage: (ChildMessage) -> Void) -> Termination {
         var pending: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         var killedFor: KillReason?
-        var peakRSS = 0
+        var peakRSS = 0, peakData = 0, peakThreads = 0
         var undecodable = 0
         let decoder = JSONDecoder()
+        var statusBuffer = [UInt8](repeating: 0, count: 4_096)
 
         func drainLines() {
             while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
@@ -112,10 +130,35 @@ final class ChildProcess {
             }
         }
 
+        /// One look at the child; kills its group when it is over a budget.
+        func watch() {
+            guard killedFor == nil else { return }
+            if let status = Self.status(of: pid, buffer: &statusBuffer) {
+                peakRSS = max(peakRSS, status.rss, status.highWaterMark)
+                peakData = max(peakData, status.data)
+                peakThreads = max(peakThreads, status.threads)
+                if status.rss > budgets.memoryBytes {
+                    killedFor = .memory(status.rss)
+                    kill(-pid, SIGKILL)
+                    return
+                }
+                if status.threads > budgets.threads {
+                    killedFor = .threads(status.threads)
+                    kill(-pid, SIGKILL)
+                    return
+                }
+            }
+            let elapsed = Self.now() - start
+            if elapsed > budgets.wallSeconds {
+                killedFor = .wallTime(elapsed)
+                kill(-pid, SIGKILL)
+            }
+        }
+
         var open = true
         while open {
             var descriptor = pollfd(fd: readFD, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&descriptor, 1, 50)
+            let ready = poll(&descriptor, 1, Self.pollMillis)
             if ready > 0 {
                 let count = chunk.withUnsafeMutableBytes { read(readFD, $0.baseAddress, $0.count) }
                 if count > 0 {
@@ -125,33 +168,18 @@ final class ChildProcess {
                     open = false
                 }
             }
-            if killedFor == nil {
-                let elapsed = Self.now() - start
-                if let rss = Self.residentBytes(of: pid) {
-                    peakRSS = max(peakRSS, rss)
-                    if rss > budgets.memoryBytes {
-                        killedFor = .memory(rss)
-                        kill(-pid, SIGKILL)
-                    }
-                }
-                if killedFor == nil, elapsed > budgets.wallSeconds {
-                    killedFor = .wallTime(elapsed)
-                    kill(-pid, SIGKILL)
-                }
-            }
+            watch()
         }
         drainLines()
 
-        // The pipe is closed; the child is exiting or was killed. Reap it, killing it if it
-        // lingers (a child that closed fd 3 itself and then hangs).
+        // The pipe is closed; the child is exiting or was killed. Reap it, still watching it (a
+        // child that closed fd 3 itself and then hangs or grows).
         var status: Int32 = 0
         while waitpid(pid, &status, WNOHANG) == 0 {
-            if killedFor == nil, Self.now() - start > budgets.wallSeconds {
-                killedFor = .wallTime(Self.now() - start)
-                kill(-pid, SIGKILL)
-            }
-            usleep(10_000)
+            watch()
+            usleep(UInt32(Self.pollMillis) * 1_000)
         }
+        ChildProcessGroups.finished(pid)
         // Whatever else the scenario started in the group goes with it.
         kill(-pid, SIGKILL)
 
@@ -159,8 +187,8 @@ final class ChildProcess {
         return Termination(
             exitStatus: exited ? (status >> 8) & 0xff : nil,
             signal: exited ? nil : status & 0x7f,
-            killedFor: killedFor, peakRSS: peakRSS, wallSeconds: Self.now() - start,
-            undecodableLines: undecodable)
+            killedFor: killedFor, peakRSS: peakRSS, peakDataBytes: peakData, peakThreads: peakThreads,
+            wallSeconds: Self.now() - start, undecodableLines: undecodable)
     }
 
     /// The last `limit` bytes the child printed, then the log is removed.
@@ -174,12 +202,45 @@ final class ChildProcess {
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// RSS of a process from /proc/PID/statm, bytes.
-    static func residentBytes(of pid: pid_t) -> Int? {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/statm", encoding: .utf8) else { return nil }
-        let fields = text.split(separator: " ")
-        guard fields.count > 1, let pages = Int(fields[1]) else { return nil }
-        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    /// What the watchdog reads of a process, bytes and counts.
+    struct ProcStatus: Equatable {
+        var rss = 0
+        var highWaterMark = 0
+        var data = 0
+        var threads = 0
+    }
+
+    /// VmRSS, VmHWM, VmData and Threads from /proc/PID/status, read without Foundation (this runs
+    /// every few milliseconds); nil once the process is gone or a zombie.
+    static func status(of pid: pid_t, buffer: inout [UInt8]) -> ProcStatus? {
+        let fd = open("/proc/\(pid)/status", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        guard count > 0 else { return nil }
+        let parsed = parseStatus(buffer[..<count])
+        return parsed.rss == 0 && parsed.threads == 0 ? nil : parsed
+    }
+
+    /// Parses the fields of /proc/PID/status the watchdog needs.
+    static func parseStatus(_ bytes: ArraySlice<UInt8>) -> ProcStatus {
+        var result = ProcStatus()
+        var lineStart = bytes.startIndex
+        while lineStart < bytes.endIndex {
+            let lineEnd = bytes[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.endIndex
+            let line = bytes[lineStart..<lineEnd]
+            if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
+                let key = line[lineStart..<colon]
+                var value = 0
+                for byte in line[(colon + 1)...] where byte >= 48 && byte <= 57 { value = value * 10 + Int(byte - 48) }
+                if key.elementsEqual("VmRSS".utf8) { result.rss = value * 1_024 }
+                else if key.elementsEqual("VmHWM".utf8) { result.highWaterMark = value * 1_024 }
+                else if key.elementsEqual("VmData".utf8) { result.data = value * 1_024 }
+                else if key.elementsEqual("Threads".utf8) { result.threads = value }
+            }
+            lineStart = lineEnd < bytes.endIndex ? lineEnd + 1 : lineEnd
+        }
+        return result
     }
 
     static func now() -> Double {

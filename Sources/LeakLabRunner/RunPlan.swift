@@ -17,12 +17,19 @@ public struct RunPlan: Sendable {
     public var mallocConf: String?
     public var settleMillis: Int
     public var flushThreadCache: Bool
+    /// `--allocator-option` values as given (``AllocatorOptions``); those of other allocators
+    /// are ignored, so one set serves every allocator of a comparison.
+    public var allocatorOptions: [String: String]
+    /// Sample every this many iterations; by default about 200 samples a run. Scripts/bench sets
+    /// it very high to time a run with sampling (almost) off.
+    public var sampleEvery: Int?
 
     public init(
         entry: PluginCatalog.Entry, variant: Variant, allocator: AllocatorName = .jemalloc,
         warmUpIterations: Int? = nil, workloadIterations: Int? = nil,
         parameterOverrides: [String: String] = [:], budgets: Budgets = .default,
-        mallocConf: String? = nil, settleMillis: Int = 300, flushThreadCache: Bool = false
+        mallocConf: String? = nil, settleMillis: Int = 300, flushThreadCache: Bool = false,
+        allocatorOptions: [String: String] = [:]
     ) {
         self.entry = entry
         self.variant = variant
@@ -34,6 +41,13 @@ public struct RunPlan: Sendable {
         self.mallocConf = mallocConf
         self.settleMillis = settleMillis
         self.flushThreadCache = flushThreadCache
+        self.allocatorOptions = allocatorOptions
+    }
+
+    /// What the allocator options do to this plan's child.
+    /// - Throws: ``RunnerError/usage(_:)`` for a bad option value.
+    public func allocatorSettings() throws(RunnerError) -> AllocatorOptions.Settings {
+        try AllocatorOptions(allocatorOptions).environment(for: allocator)
     }
 
     /// The child's request, with parameters validated against the scenario.
@@ -51,11 +65,12 @@ public struct RunPlan: Sendable {
         guard warmUp >= 0, workload >= 2 else {
             throw .usage("iterations must be at least 2 and warm-up at least 0 (got \(workload) and \(warmUp))")
         }
+        let settings = try allocatorSettings()
         return RunRequest(
             pluginPath: entry.plugin.path, scenario: scenario.id, variant: variant.name,
             parameters: parameters.values, warmUpIterations: warmUp, workloadIterations: workload,
-            sampleEvery: RunRequest.sampleInterval(iterations: warmUp + workload),
+            sampleEvery: max(1, sampleEvery ?? RunRequest.sampleInterval(iterations: warmUp + workload)),
             settleMillis: settleMillis, allocator: allocator, budgets: budgets,
-            flushThreadCache: flushThreadCache)
+            flushThreadCache: flushThreadCache, trimAtSettle: settings.trimAtSettle)
     }
 }

@@ -37,11 +37,17 @@ public struct Runner: Sendable {
         guard FileManager.default.isExecutableFile(atPath: hostExecutable) else {
             throw .internalFailure("the child host \(hostExecutable) is missing; build with `swift build` (Scripts/lab does)")
         }
-        let environment = try ChildEnvironment.make(allocator: plan.allocator, mallocConf: plan.mallocConf)
+        let settings = try plan.allocatorSettings()
+        var environment = try ChildEnvironment.make(allocator: plan.allocator, mallocConf: plan.mallocConf, options: settings)
+        // A cgroup v2 memory group where one can be made; the child joins it before loading plugin code.
+        let cgroup = MemoryCgroup(budgets: plan.budgets)
+        defer { cgroup?.remove() }
+        if let cgroup { environment[MemoryCgroupChannel.environmentKey] = cgroup.procsPath }
         let logPath = "\(NSTemporaryDirectory())leaklab-\(getpid())-\(UUID().uuidString.prefix(8)).log"
 
         let child = try ChildProcess(executable: hostExecutable, arguments: [requestJSON], environment: environment, logPath: logPath)
         onEvent(.started(pid: child.pid))
+        var joinedCgroup = false
 
         var allocator = AllocatorReport(requested: plan.allocator, preloaded: environment["LD_PRELOAD"])
         var unavailable: [Metric] = []
@@ -51,6 +57,8 @@ public struct Runner: Sendable {
         let termination = child.monitor(budgets: plan.budgets) { message in
             switch message {
             case .hello(let report, let missing):
+                // The child joins its group before it says hello.
+                if let cgroup, !joinedCgroup { joinedCgroup = cgroup.contains(child.pid) }
                 allocator = report
                 unavailable = missing
                 onEvent(.allocator(report))
@@ -64,8 +72,11 @@ public struct Runner: Sendable {
             }
         }
         let output = child.takeOutputTail()
+        let containment = Containment(
+            cgroupLimit: joinedCgroup ? cgroup?.limitBytes : nil, oomKills: joinedCgroup ? cgroup?.oomKills() ?? 0 : 0)
         let (outcome, detail) = Self.classify(
-            termination: termination, finished: finished, failure: failure, samples: samples, budgets: plan.budgets)
+            termination: termination, finished: finished, failure: failure, samples: samples, budgets: plan.budgets,
+            containment: containment, output: output)
 
         var record = RunRecord(
             scenario: plan.entry.scenario.id, variant: plan.variant.name,
@@ -77,29 +88,58 @@ public struct Runner: Sendable {
             unavailableMetrics: unavailable, samples: samples,
             childOutput: output.isEmpty ? nil : output)
         record.mallocConf = environment["MALLOC_CONF"]
+        record.peakRSS = termination.peakRSS > 0 ? termination.peakRSS : samples.compactMap(\.rss).max()
+        record.memoryContainment = joinedCgroup ? "cgroup" : "watchdog"
+        record.allocatorOptions = settings.applied.isEmpty ? nil : settings.applied
         if outcome == .completed { record.growth = Growth.measure(record.trace) }
         return record
     }
 
+    /// What the kernel did to the child besides what the runner saw.
+    struct Containment {
+        /// memory.max of the run's cgroup, when the child was in one.
+        var cgroupLimit: Int?
+        /// `oom_kill` from the group's memory.events.
+        var oomKills = 0
+    }
+
+    /// What a child prints when an allocation fails: jemalloc, the Swift runtime, glibc, Foundation.
+    static let outOfMemoryMarks = [
+        "out of memory", "Could not allocate memory", "Cannot allocate memory", "failed to allocate",
+        "allocation failed",
+    ]
+
     /// Decides the outcome from how the child ended and what it said.
     static func classify(
         termination: ChildProcess.Termination, finished: Bool, failure: (phase: Phase, message: String)?,
-        samples: [Sample], budgets: Budgets
+        samples: [Sample], budgets: Budgets, containment: Containment = Containment(), output: String = ""
     ) -> (RunOutcome, String?) {
+        let peak = termination.peakRSS > 0 ? ", peak RSS \(Format.bytes(termination.peakRSS))" : ""
         switch termination.killedFor {
         case .memory(let rss):
-            return (.budgetExceeded, "memory: RSS \(Format.bytes(rss)) over the budget of \(Format.bytes(budgets.memoryBytes))")
+            return (.budgetExceeded, "memory: RSS \(Format.bytes(rss)) over the budget of \(Format.bytes(budgets.memoryBytes)); its process group was killed")
+        case .threads(let count):
+            return (.budgetExceeded, "threads: \(count) threads over the budget of \(budgets.threads); its process group was killed")
         case .wallTime(let seconds):
-            return (.timedOut, String(format: "ran %.1f s, over the budget of %.0f s; its process group was killed", seconds, budgets.wallSeconds))
+            return (.timedOut, String(format: "ran %.1f s, over the budget of %.0f s; its process group was killed", seconds, budgets.wallSeconds) + " (after \(samples.count) samples)")
         case nil:
             break
         }
+        if containment.oomKills > 0, let limit = containment.cgroupLimit {
+            return (.budgetExceeded, "memory: the run's cgroup reached its memory.max of \(Format.bytes(limit)) (budget \(Format.bytes(budgets.memoryBytes)) + margin) and the kernel's OOM killer stopped it\(peak)")
+        }
         if let failure {
             // Running out of descriptors surfaces as an error from the scenario's own open().
-            if let fds = samples.last?.fds, fds >= budgets.openFiles - 8 {
-                return (.budgetExceeded, "open files: \(fds) open, budget \(budgets.openFiles); then: \(failure.message)")
+            let fds = samples.last?.fds ?? 0
+            if fds >= budgets.openFiles - 8 || failure.message.contains(String(cString: strerror(EMFILE))) {
+                return (.budgetExceeded, "open files: the budget of \(budgets.openFiles) (RLIMIT_NOFILE) ran out; then \(failure.phase.rawValue): \(failure.message)")
             }
             return (.failed, "\(failure.phase.rawValue): \(failure.message)")
+        }
+        let allocationFailed = outOfMemoryMarks.contains { output.localizedCaseInsensitiveContains($0) }
+        if !(termination.exitStatus == 0 && finished),
+           allocationFailed || termination.peakDataBytes >= budgets.dataLimitBytes - (64 << 20) {
+            return (.budgetExceeded, "memory: an allocation failed at the RLIMIT_DATA backstop of \(Format.bytes(budgets.dataLimitBytes))\(peak); the child then died (\(Self.ending(termination)))")
         }
         if let signal = termination.signal {
             let name = String(cString: strsignal(signal))
@@ -108,6 +148,14 @@ public struct Runner: Sendable {
         if termination.exitStatus == 0 && finished {
             return (.completed, nil)
         }
-        return (.crashed, "exited with status \(termination.exitStatus ?? -1) before finishing, after \(samples.count) samples")
+        if termination.exitStatus == 0 {
+            return (.crashed, "exited before finishing (status 0, without reporting the end of its phases) after \(samples.count) samples")
+        }
+        return (.crashed, "exited before finishing (status \(termination.exitStatus ?? -1)) after \(samples.count) samples")
+    }
+
+    private static func ending(_ termination: ChildProcess.Termination) -> String {
+        if let signal = termination.signal { return "signal \(signal), \(String(cString: strsignal(signal)))" }
+        return "exit status \(termination.exitStatus ?? -1)"
     }
 }

@@ -31,6 +31,9 @@ struct AuditCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Memory budget per child.", valueName: "size"))
     var memoryBudget: String = "2GiB"
 
+    @Flag(help: "No progress on stderr.")
+    var quiet = false
+
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
         guard ByteSize.parse(memoryBudget) != nil else { throw ValidationError("--memory-budget: '\(memoryBudget)' is not a size") }
@@ -44,7 +47,7 @@ struct AuditCommand: ParsableCommand {
         let plans = entries.flatMap { entry in
             entry.scenario.variants.map { RunPlan(entry: entry, variant: $0, allocator: .jemalloc, budgets: budgets, mallocConf: "tcache:false") }
         }
-        let progress = MatrixProgress(total: plans.count, label: "audit")
+        let progress = MatrixProgress(total: plans.count, label: "audit", quiet: quiet)
         let results = MatrixRunner(runner: .besideCurrentExecutable(), jobs: jobs).run(plans) { index, _ in
             progress.step("\(plans[index].entry.scenario.id)/\(plans[index].variant.name)")
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import LeakLabDetectors
 import LeakLabRunner
 
@@ -23,8 +24,9 @@ struct DetectorOptions: ParsableArguments {
         var chosen: [any LeakDetector] = []
         if let detectors {
             for name in detectors.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
+                if ExternalTool(rawValue: name) != nil { continue }  // a tool detector: see `tools()`
                 guard let detector = DetectorRegistry.detector(named: name) else {
-                    throw ValidationError("unknown detector '\(name)'; the built-ins are \(DetectorRegistry.names.joined(separator: ", ")); use --detector-cmd for your own")
+                    throw ValidationError("unknown detector '\(name)'; the built-ins are \(DetectorRegistry.names.joined(separator: ", ")), the tools \(ExternalTool.names.joined(separator: ", ")); use --detector-cmd for your own")
                 }
                 chosen.append(detector)
             }
@@ -38,10 +40,18 @@ struct DetectorOptions: ParsableArguments {
                 throw ValidationError("--detector-cmd '\(command)': \(error)")
             }
         }
-        var seen = Set<String>()
+        var seen = Set<String>(ExternalTool.names)
         for detector in chosen where !seen.insert(detector.name).inserted {
             throw ValidationError("two detectors are called '\(detector.name)'; each must have its own name")
         }
         return chosen
+    }
+
+    /// The tool detectors named in `--detectors` (memcheck, lsan, heaptrack), in order. They run
+    /// the variant again under the tool, so they are never part of the default set.
+    func tools() -> [ToolDetector] {
+        guard let detectors else { return [] }
+        return detectors.split(separator: ",").compactMap { ExternalTool(rawValue: $0.trimmingCharacters(in: .whitespaces)) }
+            .map { ToolDetector(tool: $0, log: { FileHandle.standardError.write(Data("\($0)\n".utf8)) }) }
     }
 }

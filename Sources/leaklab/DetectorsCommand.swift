@@ -1,5 +1,6 @@
 import ArgumentParser
 import LeakLabDetectors
+import LeakLabRunner
 
 /// `leaklab detectors`: the built-in detectors and what each looks at.
 struct DetectorsCommand: ParsableCommand {
@@ -10,6 +11,12 @@ struct DetectorsCommand: ParsableCommand {
         for detector in DetectorRegistry.builtIns {
             print(Terminal.style(detector.name, "1"))
             print(wrap(detector.summary, indent: "  "))
+            print("")
+        }
+        print(Terminal.style("Tools (name them in --detectors; each runs the variant again under the tool)", "1"))
+        for tool in ExternalTool.allCases {
+            print(Terminal.style(tool.rawValue, "1"))
+            print(wrap(tool.summary, indent: "  "))
             print("")
         }
         print("Your own: --detector-cmd CMD runs a program that reads a trace as JSON on stdin and prints")

@@ -23,9 +23,9 @@ struct ListCommand: ParsableCommand {
             return
         }
         for plugin in catalog.plugins {
-            print(Terminal.style("\(plugin.name)", "1") + "  \(plugin.path)  (API v\(plugin.apiVersion))")
+            print(Terminal.style(UntrustedText.clean(plugin.name), "1") + "  \(plugin.path)  (API v\(plugin.apiVersion))")
             for scenario in plugin.scenarios {
-                print("  \(scenario.id)  [\(scenario.pattern)]  \(scenario.title)")
+                print(UntrustedText.clean("  \(scenario.id)  [\(scenario.pattern)]  \(scenario.title)"))
                 for variant in scenario.variants {
                     let truth = variant.truth
                     var figures: [String] = []
@@ -38,7 +38,7 @@ struct ListCommand: ParsableCommand {
                     let perIteration = figures.isEmpty ? "" : "  " + figures.joined(separator: ", ") + " per iteration"
                     let reach = truth.verdict == .leak ? (truth.reachable ? ", reachable" : ", unreachable") : ""
                     let name = variant.name.padding(toLength: 30, withPad: " ", startingAt: 0)
-                    print("    \(name) \(variant.role.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)) \(truth.verdict.rawValue)\(reach)\(perIteration)")
+                    print(UntrustedText.clean("    \(name) \(variant.role.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)) \(truth.verdict.rawValue)\(reach)\(perIteration)"))
                 }
             }
         }

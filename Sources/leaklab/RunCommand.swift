@@ -26,8 +26,17 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write the run as JSON (schema leaklab.run/1; several runs as leaklab.runs/1).", valueName: "file"))
     var json: String?
 
+    @Option(help: ArgumentHelp("Write a self-contained HTML report: memory curves, verdicts, the scenario explained.", valueName: "file"))
+    var html: String?
+
     @Flag(help: "No live progress on stderr.")
     var quiet = false
+
+    @Flag(help: "For leaky variants, run again under jemalloc's leak profiler (prof_leak + jeprof) and show the Swift functions that allocated the bytes still held at exit (top 5).")
+    var attribute = false
+
+    @Option(help: ArgumentHelp("Sample every N iterations (default: about 200 samples a run).", valueName: "N"))
+    var sampleEvery: Int?
 
     func run() throws {
         let catalog = try plugins.loadCatalog()
@@ -35,8 +44,10 @@ struct RunCommand: ParsableCommand {
         let runner = Runner.besideCurrentExecutable()
         let detectors = try detectorOptions.resolve()
         var records: [RunRecord] = []
+        var attributions: [String] = []
         for variant in variants {
-            let plan = try options.plan(entry, variant)
+            var plan = try options.plan(entry, variant)
+            plan.sampleEvery = sampleEvery
             let request = try plan.request()
             let view = LiveView(
                 label: "\(entry.scenario.id)/\(variant.name)",
@@ -44,11 +55,15 @@ struct RunCommand: ParsableCommand {
             var record = try runner.run(plan, onEvent: view.handle)
             view.finish()
             record.verdicts = DetectorRegistry.evaluate(detectors, on: record.trace)
+            record.verdicts += detectorOptions.tools().map { $0.evaluate(plan: plan, plain: record) }
+            if attribute, variant.truth.verdict == .leak { attributions.append(try Attribution.render(plan, runner: runner)) }
             records.append(record)
             // Written after every run, so an interrupted session keeps what it measured.
             if let json { try RunJSON.write(records, to: json) }
         }
         print(RunTextReport.render(records))
+        for text in attributions { print(text) }
+        if let html { try HTMLReport.write(HTMLReport.runPage(records, entry: entry), to: html) }
         let incomplete = records.filter { $0.outcome != .completed }
         if !incomplete.isEmpty {
             throw ExitCode(LabExitCode.checkFailed.rawValue)
@@ -87,5 +102,20 @@ enum RunJSON {
         } catch {
             throw RunnerError.usage("cannot write \(path): \(error.localizedDescription)")
         }
+    }
+}
+
+/// `run --attribute`: where the bytes a leaky variant still holds at exit were allocated.
+enum Attribution {
+    static func render(_ plan: RunPlan, runner: Runner) throws -> String {
+        let result = try JemallocProfile.attribute(plan, runner: runner)
+        var lines = ["", "\(plan.entry.scenario.id)/\(plan.variant.name): \(LeakLabRunner.Format.bytes(result.totalBytes)) still allocated at exit (jemalloc prof_leak, every allocation sampled); these bytes were allocated in:"]
+        if result.sites.isEmpty { lines.append("  (no function of the scenario's own code holds any)") }
+        for site in result.sites {
+            let perIteration = Double(site.bytes) / Double(max(1, result.workloadIterations))
+            let size = LeakLabRunner.Format.bytes(site.bytes)
+            lines.append("  \(String(repeating: " ", count: max(0, 10 - size.count)))\(size)  (\(LeakLabRunner.Format.bytes(perIteration)) per workload iteration)  \(site.function)")
+        }
+        return lines.joined(separator: "\n")
     }
 }

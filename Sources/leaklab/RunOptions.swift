@@ -34,12 +34,18 @@ struct RunOptions: ParsableArguments {
     @Option(name: .customLong("settle-ms"), help: "How long the settle phase lasts, milliseconds.")
     var settleMillis: Int = 300
 
+    @Option(name: .customLong("allocator-option"), help: ArgumentHelp("A release-policy option for the allocator (repeatable): dirty_decay_ms=0, tcache=false (jemalloc); trim_threshold=0, trim-at-settle=true (glibc); release_rate=10 (tcmalloc). See docs/allocators.md.", valueName: "k=v"))
+    var allocatorOptions: [String] = []
+
     func validate() throws {
         _ = try parsedParameters()
         _ = try budgets()
         if let iterations, iterations < 2 { throw ValidationError("--iterations must be at least 2 (got \(iterations))") }
         if let warmUp, warmUp < 0 { throw ValidationError("--warm-up must be 0 or more (got \(warmUp))") }
         if settleMillis < 0 { throw ValidationError("--settle-ms must be 0 or more") }
+        do { try AllocatorOptions(parsing: allocatorOptions).validate(for: [allocator]) } catch {
+            throw ValidationError(error.description)
+        }
     }
 
     /// `--param k=v` as a dictionary.
@@ -76,7 +82,8 @@ struct RunOptions: ParsableArguments {
         RunPlan(
             entry: entry, variant: variant, allocator: allocator, warmUpIterations: warmUp,
             workloadIterations: iterations, parameterOverrides: try parsedParameters(),
-            budgets: try budgets(), mallocConf: override ?? effectiveMallocConf, settleMillis: settleMillis)
+            budgets: try budgets(), mallocConf: override ?? effectiveMallocConf, settleMillis: settleMillis,
+            allocatorOptions: try AllocatorOptions(parsing: allocatorOptions).entries)
     }
 }
 

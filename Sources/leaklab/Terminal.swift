@@ -13,8 +13,16 @@ enum Terminal {
         FileHandle.standardError.write(Data(text.utf8))
     }
 
-    /// Text styled for a terminal when stdout is one, plain otherwise.
+    /// Colours on stdout: only when it is a terminal, and not when `NO_COLOR` is set (no-color.org)
+    /// or `TERM` is `dumb`.
+    static let stdoutColors = stdoutIsTTY && colorsAllowed(ProcessInfo.processInfo.environment)
+
+    static func colorsAllowed(_ environment: [String: String]) -> Bool {
+        (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
+    }
+
+    /// Text styled for a terminal when stdout is one (and colours are wanted), plain otherwise.
     static func style(_ text: String, _ code: String) -> String {
-        stdoutIsTTY ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+        stdoutColors ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
     }
 }

@@ -17,7 +17,9 @@ struct ValidateCommand: ParsableCommand {
             positives; fixed (clean) variants and bounded decoys are negatives.
 
             Each finished run is appended at once to a journal (the --json file + .journal.jsonl), so \
-            an interrupted campaign keeps what it measured.
+            an interrupted campaign keeps what it measured: on SIGINT or SIGTERM the children are \
+            killed, the journal is kept, and the same command with --resume runs only the rest \
+            (docs/containment.md).
             """)
 
     @Argument(help: "Scenarios (default: every loaded scenario).")
@@ -44,6 +46,9 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write JUnit XML: a test case per detector × run, failed where the verdict is wrong.", valueName: "file"))
     var junit: String?
 
+    @Option(help: ArgumentHelp("Write a self-contained HTML report: scores, the verdict matrix, every variant's memory curve, the scenarios explained.", valueName: "file"))
+    var html: String?
+
     @Option(help: ArgumentHelp("Compare with this baseline; exit 1 when precision, recall or F1 drops beyond the tolerance or a right verdict turns wrong.", valueName: "file"))
     var baseline: String?
 
@@ -65,6 +70,9 @@ struct ValidateCommand: ParsableCommand {
     @Flag(help: "No progress on stderr.")
     var quiet = false
 
+    @Flag(help: "Continue an interrupted validate: skip the runs already in the --json file's journal (FILE.journal.jsonl), run the rest, and write the same result as an uninterrupted run.")
+    var resume = false
+
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
         guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1") }
@@ -73,6 +81,7 @@ struct ValidateCommand: ParsableCommand {
         if updateBaseline && baseline == nil { throw ValidationError("--update-baseline needs --baseline FILE to write") }
         guard ByteSize.parse(memoryBudget) != nil else { throw ValidationError("--memory-budget: '\(memoryBudget)' is not a size") }
         guard baselineTolerance >= 0 else { throw ValidationError("--baseline-tolerance must be 0 or more") }
+        if resume && json == nil { throw ValidationError("--resume needs --json FILE: the journal it resumes is FILE.journal.jsonl") }
     }
 
     func allocatorList() throws -> [AllocatorName] {
@@ -109,17 +118,12 @@ struct ValidateCommand: ParsableCommand {
             entries: entries, allocators: allocators, repeats: `repeat`, budgets: budgets,
             mallocConf: mallocConf.isEmpty ? nil : mallocConf)
         let plans = try shard.map { try Shard(parsing: $0).select(matrix.plans) } ?? matrix.plans
-        let journal = try json.map { try RunJournal(path: $0 + ".journal.jsonl") }
-        let progress = MatrixProgress(total: plans.count, label: "validate", quiet: quiet)
-        let results = MatrixRunner(runner: .besideCurrentExecutable(), jobs: jobs).run(plans, finishing: { record in
-            var judged = record
-            judged.verdicts = DetectorRegistry.evaluate(detectors, on: record.trace)
-            return judged
-        }) { index, result in
-            if case .success(let record) = result { journal?.append(record) }
-            progress.step(ValidateMatrix.key(plans[index]))
-        }
-        progress.finish()
+        // Journaled as they finish; --resume skips what the journal holds (ValidateCommand+Resume.swift).
+        var results = try runJournaled(plans, detectors: detectors)
+        // Tool detectors (memcheck, lsan, heaptrack) run each plan again under the tool, in a
+        // second pass; their verdicts join the trace detectors' (ToolPass below).
+        let tools = detectorOptions.tools()
+        if !tools.isEmpty { results = ToolPass.run(tools, plans: plans, results: results, jobs: jobs, quiet: quiet) }
 
         var runs: [RunRecord] = []
         var errors: [String] = []
@@ -129,8 +133,10 @@ struct ValidateCommand: ParsableCommand {
             case .failure(let error): errors.append("\(ValidateMatrix.key(plan)): \(error)")
             }
         }
-        let scores = Scoring.score(runs, detectors: detectors.map(\.name))
+        let detectorNames = detectors.map(\.name) + tools.map(\.name)
+        let scores = Scoring.score(runs, detectors: detectorNames)
         print(ValidateTable.render(runs: runs, scores: scores))
+        for tool in tools { print(ToolPass.overheadLine(tool.name, runs: runs)) }
         for error in errors { Terminal.warn(error) }
 
         var comparison: BaselineComparison?
@@ -151,12 +157,13 @@ struct ValidateCommand: ParsableCommand {
         if let json { try JSONOutput.write(document, to: json) }
         if let junit {
             do {
-                try ValidateJUnit.render(runs: runs, detectors: detectors.map(\.name))
+                try ValidateJUnit.render(runs: runs, detectors: detectorNames)
                     .write(toFile: junit, atomically: true, encoding: .utf8)
             } catch {
                 throw RunnerError.usage("cannot write \(junit): \(error.localizedDescription)")
             }
         }
+        if let html { try HTMLReport.write(HTMLReport.validatePage(runs: runs, scores: scores, entries: entries, errors: errors), to: html) }
         if comparison?.passed == false { throw ExitCode(LabExitCode.checkFailed.rawValue) }
     }
 }
@@ -203,5 +210,42 @@ enum BaselineReport {
             lines.append("  not compared (only on one side): \(comparison.unmatched.prefix(8).joined(separator: ", "))\(comparison.unmatched.count > 8 ? ", …" : "")")
         }
         return lines.joined(separator: "\n")
+    }
+}
+
+/// The tool detectors' pass over a campaign: each finished plan again under each tool, `jobs` at
+/// a time, and the tools' overhead (tool wall time ÷ plain wall time) summarised.
+enum ToolPass {
+    static func run(
+        _ tools: [ToolDetector], plans: [RunPlan], results: [Result<RunRecord, RunnerError>], jobs: Int, quiet: Bool
+    ) -> [Result<RunRecord, RunnerError>] {
+        let lock = NSLock()
+        nonisolated(unsafe) var updated = results
+        nonisolated(unsafe) var next = 0
+        let progress = MatrixProgress(total: plans.count, label: tools.map(\.name).joined(separator: "+"), quiet: quiet)
+        DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, plans.count))) { _ in
+            while true {
+                lock.lock()
+                let index = next
+                next += 1
+                lock.unlock()
+                guard index < plans.count else { return }
+                guard case .success(var record) = results[index] else { continue }
+                record.verdicts += tools.map { $0.evaluate(plan: plans[index], plain: record) }
+                lock.lock()
+                updated[index] = .success(record)
+                progress.step(ValidateMatrix.key(plans[index]))
+                lock.unlock()
+            }
+        }
+        progress.finish()
+        return updated
+    }
+
+    static func overheadLine(_ tool: String, runs: [RunRecord]) -> String {
+        let ratios = runs.compactMap { $0.verdict(of: tool)?.overhead }.sorted()
+        let failed = runs.filter { $0.verdict(of: tool)?.failure != nil }.count
+        guard let first = ratios.first, let last = ratios.last else { return "\(tool): no overhead measured (\(failed) failed)" }
+        return "\(tool): overhead " + String(format: "%.1fx median (%.1fx to %.1fx) over %d runs; %d failed", ratios[ratios.count / 2], first, last, ratios.count, failed)
     }
 }

@@ -47,7 +47,8 @@ enum ValidateTable {
     }
 
     static func label(_ run: RunRecord) -> String {
-        var text = "\(run.scenario)/\(run.variant)"
+        // Ids come from plugins (or from a JSON file): never let them reach a terminal raw.
+        var text = UntrustedText.clean("\(run.scenario)/\(run.variant)").replacingOccurrences(of: "\n", with: " ")
         if run.allocator.requested != .jemalloc { text += " [\(run.allocator.requested)]" }
         if let seed = run.parameters["seed"], seed != "42" { text += " seed \(seed)" }
         return text

@@ -58,7 +58,11 @@ public typealias PluginEntryPoint = @convention(c) (UnsafeMutablePointer<UInt32>
 public let pluginEntryPointSymbol = "leaklab_plugin_v1"
 
 /// A box so a manifest (a struct) can cross the C entry point as an opaque reference.
+///
+/// `@usableFromInline`: release builds optimise across modules and may inline ``PluginManifest/export(apiVersion:)``
+/// into a plugin, which then needs this class's symbols exported from the LeakLabKit library.
+@usableFromInline
 final class ExportedManifest: Sendable {
-    let manifest: PluginManifest
-    init(_ manifest: PluginManifest) { self.manifest = manifest }
+    @usableFromInline let manifest: PluginManifest
+    @usableFromInline init(_ manifest: PluginManifest) { self.manifest = manifest }
 }

@@ -7,6 +7,11 @@
 /// Returns 0 on success, -1 where mallinfo2 is not available.
 int leaklab_glibc_mallinfo2(size_t *uordblks, size_t *hblkhd, size_t *arena);
 
+/// glibc's malloc_trim(pad): gives free memory at the top of the heap and free whole pages
+/// inside arenas back to the OS. Returns 1 if memory was released, 0 if not, -1 without glibc.
+/// Only glibc's own heap is trimmed: under a preloaded allocator it finds nothing to give back.
+int leaklab_malloc_trim(size_t pad);
+
 /// Reads directory entries with getdents64 into buf; returns bytes read, 0 at end, -1 on error.
 /// Used to count /proc/self/fd without allocating (opendir allocates).
 long leaklab_getdents64(int fd, void *buf, size_t size);

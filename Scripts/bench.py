@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""The measurements behind Scripts/bench. Every figure is measured here, now; runs that are
+compared are interleaved (on, off, on, off, ...) and summarised by their median."""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+JEMALLOC_CANDIDATES = ["/usr/lib/x86_64-linux-gnu/libjemalloc.so.2", "/usr/lib/aarch64-linux-gnu/libjemalloc.so.2", "/usr/lib/libjemalloc.so.2"]
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def leaklab(root, *arguments, check=True):
+    """Runs the release leaklab; returns (wall seconds, completed process)."""
+    start = time.monotonic()
+    process = subprocess.run([f"{root}/.build/release/leaklab", *arguments], capture_output=True, text=True)
+    wall = time.monotonic() - start
+    if check and process.returncode not in (0, 1):
+        raise SystemExit(f"leaklab {' '.join(arguments)} exited {process.returncode}:\n{process.stderr}")
+    return wall, process
+
+
+def sample_cost(root, samples):
+    """Median µs per probe sample and allocations per sample, in a child under jemalloc."""
+    library = next((path for path in JEMALLOC_CANDIDATES if os.path.exists(path)), None)
+    environment = dict(os.environ, MALLOC_CONF="tcache:false")
+    if library:
+        environment["LD_PRELOAD"] = library
+    output = subprocess.run([f"{root}/.build/release/leaklab-bench-probe", str(samples)], env=environment,
+                            capture_output=True, text=True, check=True).stdout
+    return json.loads(output)
+
+
+def workload_seconds(record):
+    """Seconds the workload phase took, from the child's own sample clock."""
+    samples = record["samples"]
+    before = [s for s in samples if s["phase"] in ("setUp", "warmUp")]
+    workload = [s for s in samples if s["phase"] == "workload"]
+    return workload[-1]["t"] - before[-1]["t"]
+
+
+def sampling_overhead(root, target, iterations, rounds):
+    """Workload time with default sampling ÷ with sampling (almost) off, interleaved."""
+    on, off = [], []
+    with tempfile.TemporaryDirectory() as directory:
+        path = f"{directory}/r.json"
+        for index in range(rounds):
+            for mode, bucket in (("on", on), ("off", off)) if index % 2 == 0 else (("off", off), ("on", on)):
+                extra = [] if mode == "on" else ["--sample-every", str(10 ** 9)]
+                leaklab(root, "run", target, "--iterations", str(iterations), "--quiet", "--detectors", "trend",
+                        "--json", path, *extra)
+                with open(path) as file:
+                    record = json.load(file)
+                bucket.append(workload_seconds(record))
+                if mode == "on":
+                    samples_on = len(record["samples"])
+    ratios = [a / b for a, b in zip(on, off)]
+    return {"ratio": statistics.median(ratios), "onSeconds": statistics.median(on), "offSeconds": statistics.median(off),
+            "samplesPerRun": samples_on, "rounds": rounds, "target": target, "iterations": iterations}
+
+
+def matrix_seconds(root, jobs_list, scenarios):
+    result = {}
+    for jobs in jobs_list:
+        wall, _ = leaklab(root, "validate", *scenarios, "--jobs", str(jobs), "--quiet")
+        result[f"jobs{jobs}"] = round(wall, 2)
+    return result
+
+
+def verdict_cost(root, target, iterations):
+    """Each tool's wall time for a verdict ÷ LeakLab's run plus its built-in detectors."""
+    base_wall, base = leaklab(root, "run", target, "--iterations", str(iterations), "--quiet")
+    result = {"leaklabSeconds": round(base_wall, 2), "target": target, "iterations": iterations}
+    for tool in ("memcheck", "heaptrack", "lsan"):
+        with tempfile.TemporaryDirectory() as directory:
+            path = f"{directory}/r.json"
+            wall, process = leaklab(root, "run", target, "--iterations", str(iterations), "--quiet",
+                                    "--detectors", tool, "--json", path, check=False)
+            if process.returncode == 2:
+                result[tool] = None
+                result[f"{tool}Reason"] = process.stderr.strip().splitlines()[-1] if process.stderr.strip() else "unavailable"
+                continue
+            try:
+                with open(path) as file:
+                    verdict = next(v for v in json.load(file)["verdicts"] if v["detector"] == tool)
+            except (OSError, StopIteration, KeyError, json.JSONDecodeError):
+                verdict = {"failure": "no verdict written"}
+            if verdict.get("failure"):
+                result[tool] = None
+                result[f"{tool}Reason"] = verdict["failure"]
+                continue
+            # The command ran the plain run and the tool's run; the tool's share is the difference.
+            result[tool] = round(max(wall - base_wall, 0) / base_wall, 2)
+            result[f"{tool}Seconds"] = round(wall - base_wall, 2)
+    return result
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--root", required=True)
+    parser.add_argument("--json", help="write the figures here")
+    parser.add_argument("--quick", action="store_true", help="fewer rounds (for a smoke test)")
+    options = parser.parse_args()
+    quick = options.quick
+
+    log("bench: probe sample cost ...")
+    probe = sample_cost(options.root, 2_000 if quick else 50_000)
+    log("bench: sampling overhead (interleaved on/off runs) ...")
+    overhead = sampling_overhead(options.root, "retain-cycle/weak-self", 20_000 if quick else 200_000, 2 if quick else 9)
+    log("bench: matrix time, validate with 1 and 2 jobs ...")
+    matrix = matrix_seconds(options.root, [1, 2], ["retain-cycle", "unclosed-files"] if quick else [])
+    log("bench: verdict cost of the external tools ...")
+    cost = verdict_cost(options.root, "retain-cycle/strong-self", 500 if quick else 2_000)
+
+    figures = {
+        "schema": "leaklab.bench/1",
+        "sampleMicros": round(probe["sampleMicros"], 2),
+        "sampleAllocations": probe.get("sampleAllocations"),
+        "allocatorProbeMicros": round(probe.get("allocatorProbeMicros", 0), 2),
+        "samplingOverhead": round(overhead["ratio"], 4),
+        "samplingOverheadDetail": overhead,
+        "matrixSeconds": matrix,
+        "verdictCost": {key: cost.get(key) for key in ("memcheck", "heaptrack", "lsan")},
+        "verdictCostDetail": cost,
+        "quick": quick,
+    }
+    print(json.dumps(figures, indent=2, sort_keys=True))
+    if options.json:
+        with open(options.json, "w") as file:
+            json.dump(figures, file, indent=2, sort_keys=True)
+
+
+if __name__ == "__main__":
+    main()

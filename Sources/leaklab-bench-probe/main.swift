@@ -1,0 +1,67 @@
+// Measures what one sample costs inside a process like the child host: the median wall time of
+// `ProbeSet.read` over many samples, and the allocations it makes, counted by the allocator itself
+// (jemalloc's malloc count, exact with MALLOC_CONF=tcache:false). Prints one JSON object.
+//
+//   LD_PRELOAD=libjemalloc.so.2 MALLOC_CONF=tcache:false leaklab-bench-probe [SAMPLES]
+import Foundation
+import LeakLabModel
+import LeakLabProbes
+
+nonisolated func now() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return Double(time.tv_sec) * 1e6 + Double(time.tv_nsec) / 1e3
+}
+
+nonisolated func measure() throws -> [String: Double] {
+    let count = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 20_000 : 20_000
+    let detected = AllocatorDetection.detect()
+    let probes = try ProbeSet(active: detected.allocator)
+    var sample = Sample(t: 0, phase: .workload, iteration: 0)
+    for _ in 0..<1_000 { try probes.read(into: &sample) }  // warm up: caches, page faults
+
+    var timings = [Double](repeating: 0, count: count)  // allocated before measuring
+    var before = Sample(t: 0, phase: .workload, iteration: 0)
+    try probes.read(into: &before)
+    for index in 0..<count {
+        let start = now()
+        try probes.read(into: &sample)
+        timings[index] = now() - start
+    }
+    var after = Sample(t: 0, phase: .workload, iteration: 0)
+    try probes.read(into: &after)
+
+    // The jemalloc-only part, for the floor the issue quotes: epoch refresh plus 10 reads.
+    var allocatorTimings: [Double] = []
+    if let jemalloc = probes.jemalloc {
+        allocatorTimings.reserveCapacity(count)
+        for _ in 0..<count {
+            let start = now()
+            try jemalloc.read(into: &sample)
+            allocatorTimings.append(now() - start)
+        }
+    }
+    func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
+    }
+    var result: [String: Double] = [
+        "samples": Double(count),
+        "sampleMicros": median(timings),
+    ]
+    if let mallocsBefore = before.mallocs, let mallocsAfter = after.mallocs {
+        // The reads of `before` and `after` themselves are inside the window: one extra sample.
+        result["sampleAllocations"] = Double(mallocsAfter - mallocsBefore) / Double(count + 1)
+    }
+    if !allocatorTimings.isEmpty { result["allocatorProbeMicros"] = median(allocatorTimings) }
+    return result
+}
+
+do {
+    let result = try measure()
+    let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
+    print(String(decoding: data, as: UTF8.self))
+} catch {
+    FileHandle.standardError.write(Data("leaklab-bench-probe: \(error)\n".utf8))
+    exit(3)
+}

@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+
+/// Bad input of every kind gets a clear message (what, where, what to do) and exit 2 where it is
+/// usage; nothing already measured is lost. The cases ListAndRunCommandTests and
+/// ValidateCommandTests already pin are not repeated here.
+@Suite struct BadInputTests {
+    static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+    final class Directory {
+        let path = NSTemporaryDirectory() + "leaklab-bad-input-" + UUID().uuidString
+        init() throws { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
+        deinit { try? FileManager.default.removeItem(atPath: path) }
+
+        func write(_ name: String, _ text: String) throws -> String {
+            try text.write(toFile: "\(path)/\(name)", atomically: true, encoding: .utf8)
+            return "\(path)/\(name)"
+        }
+
+        /// Compiles C into a shared library here.
+        func compile(_ name: String, _ source: String) throws -> String {
+            let file = try write(name + ".c", source)
+            let result = Shell.run(["cc", "-shared", "-fPIC", "-o", "\(path)/\(name)", file])
+            try #require(result.status == 0, "cc failed: \(result.stderr)")
+            return "\(path)/\(name)"
+        }
+    }
+
+    @Test(arguments: [
+        (["validate", "no-such-scenario"], "unknown scenario 'no-such-scenario'"),
+        (["validate", "retain-cycle", "--memory-budget", "lots"], "--memory-budget: 'lots' is not a size"),
+        (["validate", "retain-cycle", "--resume"], "--resume needs --json FILE"),
+        (["validate", "retain-cycle", "--jobs", "0"], "--jobs must be at least 1"),
+        (["explain", "no-such-scenario"], "unknown scenario 'no-such-scenario'"),
+        (["run", "blocked-tasks", "--param", "seed=abc"], "seed"),
+        (["run", "blocked-tasks", "--memory-budget", "12 parsecs"], "--memory-budget"),
+        (["run", "retain-cycle", "--detectors", "psychic"], "unknown detector 'psychic'"),
+        (["run", "retain-cycle", "--detector-cmd", ""], "--detector-cmd"),
+    ])
+    func usageErrorsExitTwoAndSayWhatIsWrong(arguments: [String], message: String) throws {
+        let result = try CLI.run(arguments)
+        #expect(result.status == 2, "exit \(result.status): \(result.stderr)")
+        #expect(result.stderr.contains(message), "stderr: \(result.stderr)")
+    }
+
+    @Test func aFileThatIsNoPluginOrOfAnotherAPIVersionIsRefusedAndTheRestStillLoad() throws {
+        let directory = try Directory()
+        let junk = try directory.write("libjunk.so", "not an ELF file at all\n")
+        let notAPlugin = try directory.compile("libnotaplugin.so", "int answer(void) { return 42; }\n")
+        let future = try directory.compile("libfuture.so", """
+            #include <stdint.h>
+            void *leaklab_plugin_v1(uint32_t *version) { *version = 99; return (void *)0; }
+            """)
+        let result = try CLI.run(["list", "--plugins", directory.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("blocked-tasks"), "the built-in plugins still load")
+        let warnings = result.stderr.split(separator: "\n").map(String.init)
+        #expect(warnings.contains { $0.contains("plugin refused") && $0.contains(junk) }, "\(result.stderr)")
+        #expect(warnings.contains { $0.contains(notAPlugin) && $0.contains("leaklab_plugin_v1") }, "\(result.stderr)")
+        #expect(warnings.contains { $0.contains(future) && $0.contains("version 99") && $0.contains("Rebuild") }, "\(result.stderr)")
+    }
+
+    @Test func aScenarioWhoseSetUpThrowsFailsWithTheErrorAndTheOtherRunsGoOn() throws {
+        try MisbehavingPlugin.requireBuilt()
+        let output = CLI.temporaryFile("setup.json")
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let result = try CLI.run([
+            "run", "misbehaving/throws-in-set-up", "--plugins", MisbehavingPlugin.directory, "--json", output, "--quiet",
+        ])
+        #expect(result.status == 1, "an incomplete run is a failed check: \(result.stderr)")
+        #expect(result.stdout.contains("failed"), "\(result.stdout)")
+        #expect(result.stdout.contains("db.example.invalid:5432 (connection refused)"), "\(result.stdout)")
+        let text = try String(contentsOfFile: output, encoding: .utf8)
+        #expect(text.contains("\"outcome\" : \"failed\""), "the record is written: \(text.prefix(400))")
+    }
+
+    @Test(arguments: [
+        ("garbage", "\u{7F}ELF\u{0}\u{1} binary", "not valid JSON"),
+        ("truncated", "{\"schema\": \"leaklab.baseline/1\", \"detectors\": {\"trend\": {\"overall\"", "not valid JSON"),
+        ("array", "[1, 2, 3]", "not a JSON object"),
+        ("foreign", "{\"schema\": \"leaklab.validate/1\", \"runs\": []}", "leaklab.validate/1"),
+        ("no-schema", "{\"detectors\": {}}", "schema"),
+    ])
+    func aCorruptOrForeignBaselineIsAUsageErrorNamingTheFile(name: String, content: String, message: String) throws {
+        let directory = try Directory()
+        let baseline = try directory.write("\(name).json", content)
+        let result = try CLI.run(["validate", "retain-cycle", "--baseline", baseline, "--quiet"])
+        #expect(result.status == 2, "exit \(result.status): \(result.stderr)")
+        #expect(result.stderr.contains(baseline), "\(result.stderr)")
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(!result.stdout.contains("truth"), "nothing ran")
+    }
+
+    @Test func aMissingBaselineIsAUsageError() throws {
+        let result = try CLI.run(["validate", "retain-cycle", "--baseline", "/nonexistent/baseline.json", "--quiet"])
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("/nonexistent/baseline.json"), "\(result.stderr)")
+    }
+
+    @Test(arguments: [
+        ("garbage", "this is no JSON", "is not a `leaklab validate --json` result"),
+        ("trace", "{\"scenario\": \"x\", \"samples\": []}", "is not a `leaklab validate --json` result"),
+        ("foreign", "{\"schema\": \"leaklab.validate/9\", \"matrix\": [], \"runs\": [], \"detectors\": [], \"errors\": []}", "schema 'leaklab.validate/9'"),
+    ])
+    func aCorruptOrForeignResultFileIsRefusedByMerge(name: String, content: String, message: String) throws {
+        let directory = try Directory()
+        let file = try directory.write("\(name).json", content)
+        let result = try CLI.run(["merge", file, file])
+        #expect(result.status == 2, "exit \(result.status): \(result.stderr)")
+        #expect(result.stderr.contains(file), "\(result.stderr)")
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+    }
+
+    @Test func aDetectorProgramThatLiesOrIsMissingIsAFailedDetectorNotAVerdict() throws {
+        let directory = try Directory()
+        let lies = try directory.write("lies.py", "print('{\"leak\": true, \"confidence\": 7}')\n")
+        let output = CLI.temporaryFile("lies.json")
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let result = try CLI.run([
+            "run", "retain-cycle/strong-self", "--iterations", "200", "--detectors", "trend",
+            "--detector-cmd", "python3 \(lies)", "--detector-cmd", "/nonexistent/detector",
+            "--json", output, "--quiet",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let text = try String(contentsOfFile: output, encoding: .utf8)
+        #expect(text.contains("confidence"), "the failure says which field lies: \(text.prefix(2_000))")
+        #expect(text.contains("/nonexistent/detector"), "the missing program is named")
+        #expect(text.contains("\"detector\" : \"trend\""), "the built-in still judges")
+    }
+}

@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "LeakLabProbes", dependencies: ["LeakLabModel", "CLeakLabShims"]),
         // The child: loads one plugin, runs one variant through its phases, streams samples.
         .target(name: "LeakLabHost", dependencies: [
-            "LeakLabModel", "LeakLabProbes", .product(name: "LeakLabKit", package: "LeakLabKit"),
+            "LeakLabModel", "LeakLabProbes", "CLeakLabShims", .product(name: "LeakLabKit", package: "LeakLabKit"),
         ]),
         .executableTarget(name: "leaklab-host", dependencies: ["LeakLabHost"]),
         // Scripts/bench: the cost of one probe sample, measured inside a child like the host's.

@@ -26,7 +26,7 @@ enum RunTextReport {
         let active = record.allocator.active?.rawValue ?? "unknown"
         let verified = record.allocator.active == record.allocator.requested ? "verified" : "REQUESTED \(record.allocator.requested)"
         var outcome = record.outcome.rawValue
-        if let detail = record.outcomeDetail { outcome += " (\(detail))" }
+        if let detail = record.outcomeDetail { outcome += " (\(UntrustedText.clean(detail)))" }
         lines.append(Terminal.style(record.key, "1") + "  \(record.role.rawValue)  truth: \(record.truth.verdict.rawValue)  allocator: \(active) (\(verified))  \(outcome), \(String(format: "%.1f", record.wallSeconds)) s")
         for (metric, name) in curveMetrics {
             let values = record.samples.compactMap { $0[metric].map(Double.init) }

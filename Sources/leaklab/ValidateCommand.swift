@@ -31,6 +31,9 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Comma-separated allocators.", valueName: "names"))
     var allocators: String = "jemalloc"
 
+    @Option(name: .customLong("allocator-option"), help: ArgumentHelp("An allocator option, mapped per allocator (repeatable), as for compare-allocators: e.g. dirty_decay_ms=0, trim-at-settle=true.", valueName: "k=v"))
+    var allocatorOptions: [String] = []
+
     @Option(help: "Runs of each cell, with seeds 42, 43, …; verdicts that flip between them are reported.")
     var `repeat`: Int = 1
 
@@ -114,9 +117,16 @@ struct ValidateCommand: ParsableCommand {
         budgets.memoryBytes = ByteSize.parse(memoryBudget)!
         budgets.wallSeconds = timeBudget
 
+        let options: AllocatorOptions
+        do {
+            options = try AllocatorOptions(parsing: allocatorOptions)
+            try options.validate(for: allocators)
+        } catch {
+            throw RunnerError.usage("--allocator-option: \(error)")
+        }
         let matrix = ValidateMatrix(
             entries: entries, allocators: allocators, repeats: `repeat`, budgets: budgets,
-            mallocConf: mallocConf.isEmpty ? nil : mallocConf)
+            mallocConf: mallocConf.isEmpty ? nil : mallocConf, allocatorOptions: options.entries)
         let plans = try shard.map { try Shard(parsing: $0).select(matrix.plans) } ?? matrix.plans
         // Journaled as they finish; --resume skips what the journal holds (ValidateCommand+Resume.swift).
         var results = try runJournaled(plans, detectors: detectors)
@@ -172,7 +182,10 @@ struct ValidateCommand: ParsableCommand {
 struct ValidateMatrix {
     var plans: [RunPlan] = []
 
-    init(entries: [PluginCatalog.Entry], allocators: [AllocatorName], repeats: Int, budgets: Budgets, mallocConf: String?) {
+    init(
+        entries: [PluginCatalog.Entry], allocators: [AllocatorName], repeats: Int, budgets: Budgets,
+        mallocConf: String?, allocatorOptions: [String: String] = [:]
+    ) {
         for entry in entries {
             for variant in entry.scenario.variants {
                 for allocator in allocators {
@@ -180,7 +193,7 @@ struct ValidateMatrix {
                         plans.append(RunPlan(
                             entry: entry, variant: variant, allocator: allocator,
                             parameterOverrides: ["seed": String(42 + index)], budgets: budgets,
-                            mallocConf: allocator == .jemalloc ? mallocConf : nil))
+                            mallocConf: allocator == .jemalloc ? mallocConf : nil, allocatorOptions: allocatorOptions))
                     }
                 }
             }

@@ -118,6 +118,30 @@ import Testing
         #expect(html.contains("leaklab explain blocked-tasks"))
     }
 
+    @Test func theTourShowsEachPairWithVerdictsAndWhereToReadMore() throws {
+        let report = CLI.temporaryFile("tour.html")
+        defer { try? FileManager.default.removeItem(atPath: report) }
+        let result = try CLI.run(["tour", "--pattern", "unbounded-cache", "--pattern", "unclosed-handles", "--html", report, "--quiet"])
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        let text = result.stdout
+        #expect(text.contains("━━ unbounded-cache  dictionary-cache"))
+        #expect(text.contains("no-eviction (leaky)"))
+        #expect(text.contains("lru-bounded (fixed)"))
+        #expect(text.contains("▁"), "sparklines")
+        #expect(text.contains("fds "), "an fd leak is shown by its fds, not its bytes")
+        #expect(text.contains("trend           leak ✓"))
+        #expect(text.contains("read more: leaklab explain dictionary-cache"))
+        #expect(text.contains("read more: leaklab explain unclosed-files"))
+        #expect(!text.contains("\u{1B}["), "no colours when stdout is not a terminal")
+        let html = try String(contentsOfFile: report, encoding: .utf8)
+        Self.expectSelfContained(html)
+        for variant in ["dictionary-cache/no-eviction", "dictionary-cache/lru-bounded", "unclosed-files/closed-on-happy-path-only", "unclosed-files/closed-with-defer"] {
+            #expect(html.contains("data-variant=\"\(variant)\""), "a chart for \(variant)")
+        }
+        #expect(Self.occurrences(of: "data-overlay=", in: html) == 2)
+        #expect(html.contains("<div class=\"pair\" data-pair=\"no-eviction\">"))
+    }
+
     @Test func anUnwritableReportIsAUsageError() throws {
         let result = try CLI.run(["run", "retain-cycle/weak-self", "--iterations", "50", "--html", "/nonexistent-dir/r.html", "--quiet"])
         #expect(result.status == 2, "\(result.stderr)")

@@ -32,7 +32,11 @@ public enum PluginLoader {
         guard let exported else {
             throw PluginLoadError(path: path, kind: .notAPlugin, reason: "its \(pluginEntryPointSymbol) returned no manifest")
         }
-        return PluginManifest._take(fromExported: exported)
+        let manifest = PluginManifest._take(fromExported: exported)
+        if let problem = manifest.validationProblem {
+            throw PluginLoadError(path: path, kind: .invalidManifest, reason: problem)
+        }
+        return manifest
     }
 }
 
@@ -42,6 +46,7 @@ public struct PluginLoadError: Error, Sendable, CustomStringConvertible {
         case cannotOpen = "cannot-open"
         case notAPlugin = "not-a-plugin"
         case wrongAPIVersion = "wrong-api-version"
+        case invalidManifest = "invalid-manifest"
     }
 
     public var path: String

@@ -51,6 +51,35 @@ public struct PluginManifest: Sendable {
     }
 }
 
+extension PluginManifest {
+    /// What is wrong with this manifest, if anything: scenario ids and variant names must be
+    /// kebab-case (they are used in file names, JSON keys and terminal output), variant names unique
+    /// within a scenario, and every scenario needs a variant.
+    public var validationProblem: String? {
+        for scenario in scenarios {
+            guard Self.isKebabCase(scenario.id) else {
+                return "scenario id \(scenario.id.debugDescription) is not kebab-case (a-z, 0-9 and '-')"
+            }
+            guard !scenario.variants.isEmpty else { return "scenario '\(scenario.id)' has no variants" }
+            var names = Set<String>()
+            for variant in scenario.variants {
+                guard Self.isKebabCase(variant.name) else {
+                    return "variant name \(variant.name.debugDescription) of '\(scenario.id)' is not kebab-case (a-z, 0-9 and '-')"
+                }
+                guard names.insert(variant.name).inserted else {
+                    return "scenario '\(scenario.id)' has two variants named '\(variant.name)'"
+                }
+            }
+        }
+        return nil
+    }
+
+    static func isKebabCase(_ text: String) -> Bool {
+        !text.isEmpty && text.count <= 64 && text.first != "-" && text.last != "-"
+            && text.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+    }
+}
+
 /// The C signature of `leaklab_plugin_v1`.
 public typealias PluginEntryPoint = @convention(c) (UnsafeMutablePointer<UInt32>) -> UnsafeMutableRawPointer?
 

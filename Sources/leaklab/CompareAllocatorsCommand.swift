@@ -53,6 +53,9 @@ struct CompareAllocatorsCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write the comparison and every run as JSON (schema leaklab.compare/1).", valueName: "file"))
     var json: String?
 
+    @Option(help: ArgumentHelp("Write a self-contained HTML report: each variant's curves per allocator and growth by allocator.", valueName: "file"))
+    var html: String?
+
     @Flag(help: "No progress on stderr.")
     var quiet = false
 
@@ -151,6 +154,13 @@ struct CompareAllocatorsCommand: ParsableCommand {
         for error in errors { Terminal.warn(error) }
         for mismatch in comparison.allocatorMismatches { Terminal.warn("allocator mismatch: \(mismatch)") }
         if let json { try JSONOutput.write(comparison, to: json) }
+        if let html {
+            let page = HTMLReport.page(
+                title: "LeakLab: allocators compared",
+                subtitle: "\(allocators.map(\.rawValue).joined(separator: ", ")) — \(runs.count) runs",
+                sections: [HTMLReport.allocatorComparisonSection(runs)])
+            try HTMLReport.write(page, to: html)
+        }
         if !comparison.allocatorMismatches.isEmpty || !errors.isEmpty {
             throw ExitCode(LabExitCode.checkFailed.rawValue)
         }

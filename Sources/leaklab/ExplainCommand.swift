@@ -29,6 +29,9 @@ struct ExplainCommand: ParsableCommand {
 
     @OptionGroup var plugins: PluginOptions
 
+    @Flag(help: "Also run each leaky variant under jemalloc's leak profiler and show which Swift functions allocated the bytes it leaks (a few seconds per variant).")
+    var attribute = false
+
     func run() throws {
         let catalog = try plugins.loadCatalog()
         let (entry, variants) = try Selection.resolve(target, in: catalog)
@@ -50,6 +53,12 @@ struct ExplainCommand: ParsableCommand {
             print(String(decoding: try encoder.encode(explanation), as: UTF8.self))
         } else {
             print(ExplanationText.render(explanation, width: Self.terminalWidth(), sideBySide: sideBySide))
+        }
+        if attribute {
+            let runner = Runner.besideCurrentExecutable()
+            for variant in entry.scenario.variants where variant.truth.verdict == .leak && (only == nil || only == variant.name) {
+                print(try Attribution.render(RunPlan(entry: entry, variant: variant, allocator: .jemalloc), runner: runner))
+            }
         }
     }
 

@@ -86,4 +86,13 @@ import Testing
         #expect(result.status == 2, "exit \(result.status): \(result.stderr)")
         #expect(result.stderr.contains(message), "stderr: \(result.stderr)")
     }
+
+    /// jemalloc's leak profile names the Swift function that allocated the leaked bytes.
+    @Test func explainAttributesALeaksBytesToTheFunctionThatAllocatedThem() throws {
+        let result = try CLI.run(["explain", "retain-cycle/strong-self", "--attribute", "--no-side-by-side"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let line = result.stdout.split(separator: "\n").first { $0.contains("StrongSelfCycle.iteration") }
+        #expect(line != nil, "\(result.stdout.suffix(800))")
+        #expect(line?.contains("48 B per workload iteration") == true)
+    }
 }

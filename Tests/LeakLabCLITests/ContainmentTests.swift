@@ -19,33 +19,6 @@ enum MisbehavingPlugin {
     }
 }
 
-/// Runs a program to its end with its output in files (a build log can exceed a pipe's buffer).
-enum Shell {
-    static func run(_ arguments: [String]) -> CLIResult {
-        let outPath = CLI.temporaryFile("shell-stdout"), errPath = CLI.temporaryFile("shell-stderr")
-        FileManager.default.createFile(atPath: outPath, contents: nil)
-        FileManager.default.createFile(atPath: errPath, contents: nil)
-        defer {
-            try? FileManager.default.removeItem(atPath: outPath)
-            try? FileManager.default.removeItem(atPath: errPath)
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle(forWritingAtPath: outPath)
-        process.standardError = FileHandle(forWritingAtPath: errPath)
-        do { try process.run() } catch {
-            return CLIResult(status: -1, stdout: "", stderr: "could not start `\(arguments.joined(separator: " "))`: \(error)")
-        }
-        process.waitUntilExit()
-        return CLIResult(
-            status: process.terminationStatus,
-            stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
-    }
-}
-
 /// Every way a scenario can misbehave ends with the right outcome, inside its budget plus a
 /// margin, and validate goes on to the end (issue 7).
 @Suite struct ContainmentTests {

@@ -16,33 +16,7 @@ import Testing
     static let build: CLIResult = buildExample()
 
     static func buildExample() -> CLIResult {
-        let arguments = ["swift", "build", "-c", "release", "--package-path", packagePath, "--scratch-path", scratchPath]
-        let outPath = CLI.temporaryFile("example-build-stdout")
-        let errPath = CLI.temporaryFile("example-build-stderr")
-        FileManager.default.createFile(atPath: outPath, contents: nil)
-        FileManager.default.createFile(atPath: errPath, contents: nil)
-        defer {
-            try? FileManager.default.removeItem(atPath: outPath)
-            try? FileManager.default.removeItem(atPath: errPath)
-        }
-        // Output to files, not pipes: a build log can exceed a pipe's buffer, and nothing reads it
-        // while we wait.
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle(forWritingAtPath: outPath)
-        process.standardError = FileHandle(forWritingAtPath: errPath)
-        do {
-            try process.run()
-        } catch {
-            return CLIResult(status: -1, stdout: "", stderr: "could not start `\(arguments.joined(separator: " "))`: \(error)")
-        }
-        process.waitUntilExit()
-        return CLIResult(
-            status: process.terminationStatus,
-            stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+        Shell.run(["swift", "build", "-c", "release", "--package-path", packagePath, "--scratch-path", scratchPath])
     }
 
     static func requireBuilt() throws {

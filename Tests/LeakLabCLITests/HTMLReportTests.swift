@@ -162,25 +162,7 @@ import Testing
     }()
 
     static func script(_ arguments: [String]) throws -> CLIResult {
-        let outPath = CLI.temporaryFile("screenshot-stdout"), errPath = CLI.temporaryFile("screenshot-stderr")
-        FileManager.default.createFile(atPath: outPath, contents: nil)
-        FileManager.default.createFile(atPath: errPath, contents: nil)
-        defer {
-            try? FileManager.default.removeItem(atPath: outPath)
-            try? FileManager.default.removeItem(atPath: errPath)
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "\(root)/Scripts/screenshot")
-        process.arguments = arguments
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle(forWritingAtPath: outPath)
-        process.standardError = FileHandle(forWritingAtPath: errPath)
-        try process.run()
-        process.waitUntilExit()
-        return CLIResult(
-            status: process.terminationStatus,
-            stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+        ProcessRunner.run("\(root)/Scripts/screenshot", arguments)
     }
 
     @Test func theValidateReportRendersInHeadlessChromium() throws {

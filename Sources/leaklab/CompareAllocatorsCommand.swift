@@ -86,14 +86,7 @@ struct CompareAllocatorsCommand: ParsableCommand {
     }
 
     func parsedParameters() throws -> [String: String] {
-        var result: [String: String] = [:]
-        for item in parameters {
-            guard let equals = item.firstIndex(of: "="), equals != item.startIndex else {
-                throw ValidationError("--param expects k=v, got '\(item)'")
-            }
-            result[String(item[..<equals])] = String(item[item.index(after: equals)...])
-        }
-        return result
+        try RunOptions.parseParameters(parameters)
     }
 
     func run() throws {

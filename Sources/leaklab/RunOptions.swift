@@ -50,8 +50,13 @@ struct RunOptions: ParsableArguments {
 
     /// `--param k=v` as a dictionary.
     func parsedParameters() throws -> [String: String] {
+        try Self.parseParameters(parameters)
+    }
+
+    /// `--param k=v` items as a dictionary; shared by every command that takes `--param`.
+    static func parseParameters(_ items: [String]) throws -> [String: String] {
         var result: [String: String] = [:]
-        for item in parameters {
+        for item in items {
             guard let equals = item.firstIndex(of: "="), equals != item.startIndex else {
                 throw ValidationError("--param expects k=v, got '\(item)'")
             }

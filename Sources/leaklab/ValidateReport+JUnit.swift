@@ -41,22 +41,9 @@ enum ValidateJUnit {
         return xml
     }
 
-    /// XML-escapes text, and drops control characters XML 1.0 cannot carry (plugin text is untrusted).
+    /// XML-escapes text and drops control characters (plugin text is untrusted): the same rules as
+    /// the HTML report's, which are valid XML 1.0 too.
     static func escape(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\n", "\t", "\r": out.unicodeScalars.append(scalar)
-            default:
-                if scalar.value < 0x20 || (0xFFFE...0xFFFF).contains(scalar.value) { continue }
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
+        HTML.escape(text)
     }
 }

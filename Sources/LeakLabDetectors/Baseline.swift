@@ -47,7 +47,7 @@ public struct Baseline: Codable, Sendable, Equatable {
             var correctness: [String: RunCorrectness] = [:]
             for run in runs {
                 guard let verdict = run.verdict(of: score.detector) else { continue }
-                let outcome = VerdictOutcome(verdict: verdict, truth: run.truth)
+                let outcome = VerdictOutcome(verdict: verdict, run: run)
                 let this: RunCorrectness = outcome == .failed ? .failed : outcome.isCorrect ? .correct : .wrong
                 switch (correctness[run.repeatKey], this) {
                 case (nil, _), (.correct?, _), (.failed?, .wrong): correctness[run.repeatKey] = this

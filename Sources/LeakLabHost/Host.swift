@@ -53,7 +53,9 @@ public enum Host {
                 exit(ExitCode.badRequest.rawValue)
             }
             let parameters = try ParameterValues(specs: scenario.allParameters, overrides: request.parameters)
-            context = ScenarioContext(parameters: parameters)
+            context = ScenarioContext(
+                parameters: parameters, warmUpIterations: request.warmUpIterations,
+                workloadIterations: request.workloadIterations)
             workload = try variant.makeWorkload(parameters)
         } catch {
             channel.send(.failed(phase: .setUp, message: String(describing: error)))

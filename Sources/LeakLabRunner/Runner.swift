@@ -28,6 +28,7 @@ public struct Runner: Sendable {
     /// everything that happens once the child runs is an outcome.
     public func run(_ plan: RunPlan, onEvent: (Event) -> Void = { _ in }) throws(RunnerError) -> RunRecord {
         let request = try plan.request()
+        let truth = try plan.truth()
         let requestJSON: String
         do {
             requestJSON = String(decoding: try JSONEncoder().encode(request), as: UTF8.self)
@@ -83,7 +84,7 @@ public struct Runner: Sendable {
             pattern: plan.entry.scenario.pattern.rawValue, role: plan.variant.role,
             plugin: plan.entry.plugin.name, allocator: allocator, parameters: request.parameters,
             warmUpIterations: request.warmUpIterations, workloadIterations: request.workloadIterations,
-            sampleEvery: request.sampleEvery, truth: plan.variant.truth, outcome: outcome,
+            sampleEvery: request.sampleEvery, truth: truth, outcome: outcome,
             outcomeDetail: detail, budgets: plan.budgets, wallSeconds: termination.wallSeconds,
             unavailableMetrics: unavailable, samples: samples,
             childOutput: output.isEmpty ? nil : output)

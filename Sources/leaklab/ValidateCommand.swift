@@ -62,7 +62,7 @@ struct ValidateCommand: ParsableCommand {
     var baselineTolerance: Double = 0.0
 
     @Option(help: "Runs of each cell when writing a baseline (--update-baseline): the baseline keeps the majority verdict and each cell's flip rate.")
-    var baselineSamples: Int = 3
+    var baselineSamples: Int = 5
 
     @Option(help: "Runs of a cell whose verdict turned wrong, the first included, before --baseline calls it a regression: right in any of them, it is flaky.")
     var confirmRuns: Int = 5

@@ -57,13 +57,18 @@ final class ChildProcess {
     private var reaped = false
 
     /// Spawns `executable` with `arguments`; fd 3 of the child is the write end of a pipe, fds 1
-    /// and 2 the write end of another. The environment gains this process's pid
-    /// (``ContainmentChannel/parentPIDKey``) and a fresh run token (``ContainmentChannel/runTokenKey``).
-    init(executable: String, arguments: [String], environment: [String: String], cgroup: RunCgroup? = nil) throws(RunnerError) {
+    /// and 2 the write end of another. The environment gains a fresh run token
+    /// (``ContainmentChannel/runTokenKey``) and, when the host is `executable` itself or runs in
+    /// its process (`hostIsChild`; not under a launcher script such as heaptrack's, whose shell
+    /// sits between), this process's pid (``ContainmentChannel/parentPIDKey``) for the host to check.
+    init(
+        executable: String, arguments: [String], environment: [String: String], cgroup: RunCgroup? = nil,
+        hostIsChild: Bool = true
+    ) throws(RunnerError) {
         let token = UUID().uuidString.lowercased()
         var environment = environment
         environment[ContainmentChannel.runTokenKey] = token
-        environment[ContainmentChannel.parentPIDKey] = String(getpid())
+        environment[ContainmentChannel.parentPIDKey] = hostIsChild ? String(getpid()) : nil
         var channel: [Int32] = [-1, -1]
         var printed: [Int32] = [-1, -1]
         guard pipe(&channel) == 0 else { throw .internalFailure("pipe failed: errno \(errno)") }

@@ -146,7 +146,10 @@ struct ToolRun {
 
         let executable = launcher.first ?? hostExecutable
         let arguments = Array(launcher.dropFirst()) + (launcher.isEmpty ? [] : [hostExecutable]) + [json]
-        let child = try ChildProcess(executable: executable, arguments: arguments, environment: environment)
+        // valgrind runs the host in its own process; heaptrack's script runs it as a child of a shell.
+        let child = try ChildProcess(
+            executable: executable, arguments: arguments, environment: environment,
+            hostIsChild: launcher.isEmpty || tool == .memcheck)
         var finished = false
         var failure: (phase: Phase, message: String)?
         var samples = 0

@@ -24,7 +24,8 @@ public struct RunRecord: Codable, Sendable, Equatable {
     public var sampleEvery: Int
     public var truth: GroundTruth
     public var outcome: RunOutcome
-    /// What ended the run, when it did not complete: the budget, the signal, the error.
+    /// What ended the run, when it did not complete: the budget, the signal, the error; then what
+    /// the runner had to contain, if anything (``ContainmentReport/notes``), completed or not.
     public var outcomeDetail: String?
     public var budgets: Budgets
     public var wallSeconds: Double

@@ -49,10 +49,12 @@ extension ValidateCommand {
         let indices = runs.keys.sorted()
         var scored = runs
         let ordered = indices.map { runs[$0]! }
-        // Cells are found on the ordered list; map their positions back to plan indices.
-        var pending = Baseline.cellsToConfirm(runs: ordered, baseline: previous).map {
-            BaselineCell(detector: $0.detector, plan: indices[$0.plan])
-        }
+        // Cells are found on the ordered list; map their positions back to plan indices. Only the
+        // trace detectors judge a re-run: a tool detector's verdict is not confirmed (it stands).
+        let judged = Set(detectors.map(\.name))
+        var pending = Baseline.cellsToConfirm(runs: ordered, baseline: previous)
+            .filter { judged.contains($0.detector) }
+            .map { BaselineCell(detector: $0.detector, plan: indices[$0.plan]) }
         var tries: [BaselineCell: Int] = Dictionary(uniqueKeysWithValues: pending.map { ($0, 1) })
         var rightAgain = Set<BaselineCell>()
         if !pending.isEmpty, confirmRuns > 1, !quiet {

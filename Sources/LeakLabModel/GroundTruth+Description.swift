@@ -29,6 +29,7 @@ extension GroundTruth {
             case .fraction(let f): text += "; from \(Int((f * 100).rounded())) % of the workload"
             }
         case .sublinear(let law): text += "; grows like \(law == .logarithmic ? "log n" : "√n")"
+        case .superlinear: text += "; grows faster than linear"
         case .linear, .bounded: break
         }
         if rateVaries { text += "; rate varies" }

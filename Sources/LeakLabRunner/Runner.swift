@@ -172,6 +172,11 @@ public struct Runner: Sendable {
             let name = String(cString: strsignal(signal))
             return (.crashed, "killed by signal \(signal) (\(name)) after \(samples.count) samples")
         }
+        // A child that reached its fd budget and carried on (ignoring EMFILE) did not run the
+        // workload it was asked to: what it opened after that failed.
+        if let peakFDs = samples.compactMap(\.fds).max(), peakFDs >= budgets.openFiles - 8 {
+            return (.budgetExceeded, "open files: the child reached its budget of \(budgets.openFiles) (RLIMIT_NOFILE, \(peakFDs) open); what it opened after that failed")
+        }
         if termination.exitStatus == 0 && finished {
             return (.completed, nil)
         }

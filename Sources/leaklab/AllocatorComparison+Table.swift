@@ -131,6 +131,8 @@ extension AllocatorComparison {
         "               median [lowest…highest] over --repeat seeds; ✓/✗ within the declared tolerance of the truth;",
         "               ≈ approximate (jemalloc's thread cache on). jemalloc mallctl stats.allocated; glibc mallinfo2",
         "               uordblks+hblkhd; tcmalloc generic.current_allocated_bytes; mimalloc: not measured (see the note).",
+        "               Truths are declared as jemalloc counts bytes (its size classes); glibc counts chunks with their",
+        "               headers and tcmalloc its own size classes, so a ✗ there is rounding by another allocator, not a miscount.",
         "  rss/it       the same slope of RSS from /proc: what a dashboard shows.",
         "  peak RSS     the child's VmHWM (/proc), else the highest RSS sampled.",
         "  after settle RSS at the end of settle (--settle-ms).",

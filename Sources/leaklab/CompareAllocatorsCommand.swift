@@ -47,7 +47,7 @@ struct CompareAllocatorsCommand: ParsableCommand {
     @Option(help: "Children run at once.")
     var jobs: Int = 2
 
-    @Option(help: "Workload iterations (default: each scenario's, at most \(CompareAllocatorsCommand.defaultIterationCap) — enough for a slope, quick for the catalogue × 4).")
+    @Option(help: "Workload iterations (default: each scenario's, the count its truth was declared for).")
     var iterations: Int?
 
     @Option(name: .customLong("param"), help: ArgumentHelp("A scenario parameter for every run (repeatable).", valueName: "k=v"))
@@ -70,9 +70,6 @@ struct CompareAllocatorsCommand: ParsableCommand {
 
     @Flag(help: "No progress on stderr.")
     var quiet = false
-
-    /// Workload iterations when `--iterations` is not given: the scenario's default, capped here.
-    static let defaultIterationCap = 400
 
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
@@ -149,7 +146,7 @@ struct CompareAllocatorsCommand: ParsableCommand {
                         if `repeat` > 1, parameters["seed"] == nil { parameters["seed"] = String(42 + index) }
                         var plan = RunPlan(
                             entry: entry, variant: variant, allocator: configuration.allocator,
-                            workloadIterations: iterations ?? min(entry.scenario.defaultIterations, Self.defaultIterationCap),
+                            workloadIterations: iterations,
                             parameterOverrides: parameters, budgets: budgets, mallocConf: configuration.mallocConf,
                             settleMillis: settleMillis, allocatorOptions: configuration.options)
                         plan.settleSamples = Self.settleSamples

@@ -100,7 +100,7 @@ extension AllocatorComparison {
         for configuration in configurations {
             let rows = all.filter { $0.configuration == configuration.name }
             let fractions = rows.compactMap(\.givenBackFraction)
-            let median = RobustStatistics.median(fractions).map { String(format: "%.0f%%", $0 * 100) } ?? "-"
+            let median = RobustStatistics.median(fractions).map { String(format: "%.0f%%", ($0 * 100).rounded() + 0) } ?? "-"
             let took = RobustStatistics.median(rows.compactMap(\.giveBackMillis)).map { String(format: ", %.0f ms", $0) } ?? ""
             parts.append("\(configuration.name) \(median)\(took) (n=\(fractions.count))")
         }

@@ -18,6 +18,9 @@ public struct RunRecord: Codable, Sendable, Equatable {
     /// The `--allocator-option` values that applied to this run's allocator, as given; absent
     /// when none did (and in records written before the option existed).
     public var allocatorOptions: [String: String]?
+    /// The named allocator configuration (`compare-allocators --config`) the run belongs to;
+    /// absent outside a comparison.
+    public var configuration: String?
     public var parameters: [String: String]
     public var warmUpIterations: Int
     public var workloadIterations: Int

@@ -33,6 +33,9 @@ public enum Host {
         let probes: ProbeSet
         do {
             probes = try ProbeSet(active: detected.allocator)
+            if let reason = probes.tasksUnavailableReason {
+                FileHandle.standardError.write(Data("leaklab-host: tasks cannot be counted: \(reason)\n".utf8))
+            }
         } catch {
             channel.send(.failed(phase: .setUp, message: String(describing: error)))
             exit(ExitCode.internalError.rawValue)

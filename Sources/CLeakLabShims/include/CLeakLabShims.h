@@ -25,4 +25,6 @@ const char *leaklab_library_defining(const char *symbol);
 /// Returns 0, or an errno value; ENOSYS where glibc lacks it.
 int leaklab_spawn_add_closefrom(posix_spawn_file_actions_t *actions, int lowfd);
 
+#include "CLeakLabTaskScan.h"
+
 #endif

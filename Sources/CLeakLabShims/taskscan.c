@@ -19,6 +19,7 @@
 #include <sys/mman.h>
 #include <sys/uio.h>
 #include <time.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 enum {
@@ -383,7 +384,7 @@ long leaklab_task_count(leaklab_task_scanner *s, long *completed) {
 /// Follows every recorded task's AsyncContext chain one level at a time, reading the
 /// (Parent, ResumeParent) pairs of a batch of tasks with one process_vm_readv.
 static void walk_chains(struct leaklab_task_scanner *s) {
-    for (int level = 1; level < LEAKLAB_TASK_MAX_FRAMES; level++) {
+    for (int level = 0; level <= LEAKLAB_TASK_MAX_FRAMES; level++) {
         size_t batch = 0;
         int any = 0;
         for (size_t i = 0; i <= s->recordCount; i++) {
@@ -410,7 +411,10 @@ static void walk_chains(struct leaklab_task_scanner *s) {
                             r->context = 0;
                             continue;
                         }
-                        r->frames[r->frameCount++] = resumeParent;
+                        // A continuation's context resumes where the task itself resumes:
+                        // one frame, not two.
+                        if (resumeParent != r->frames[r->frameCount - 1] || r->frameCount > 1)
+                            r->frames[r->frameCount++] = resumeParent;
                         r->context = is_readable(s, parent, 16) ? parent : 0;
                     }
                     done += complete;
@@ -423,7 +427,11 @@ static void walk_chains(struct leaklab_task_scanner *s) {
             }
             if (i == s->recordCount) break;
             task_record *r = &s->records[i];
-            if (r->context == 0 || r->frameCount != (uint32_t)level) continue;
+            if (r->context == 0) continue;
+            if (r->frameCount == LEAKLAB_TASK_MAX_FRAMES) {
+                r->context = 0;
+                continue;
+            }
             // Each pair lands in the chunk buffer (free during this phase).
             uintptr_t *slot = (uintptr_t *)(s->chunk + batch * 16);
             s->localIov[batch] = (struct iovec){slot, 16};
@@ -524,12 +532,24 @@ int leaklab_task_locate(const leaklab_task_scanner *s, uintptr_t address, const 
     return 0;
 }
 
+typedef char *(*cxx_demangle_function)(const char *, char *, size_t *, int *);
 typedef char *(*demangle_function)(const char *, size_t, char *, size_t *, uint32_t);
 
 int leaklab_swift_demangle(const char *mangled, char *output, size_t outputSize) {
     static demangle_function demangle = NULL;
     if (!demangle) demangle = (demangle_function)dlsym(RTLD_DEFAULT, "swift_demangle");
-    if (!demangle || outputSize == 0) return -1;
+    if (outputSize == 0) return -1;
+    if (mangled[0] == '_' && mangled[1] == 'Z') {  // C++ (the runtime's own functions)
+        cxx_demangle_function cxx = (cxx_demangle_function)dlsym(RTLD_DEFAULT, "__cxa_demangle");
+        int status = -1;
+        char *result = cxx ? cxx(mangled, NULL, NULL, &status) : NULL;
+        if (!result || status != 0) return -1;
+        strncpy(output, result, outputSize - 1);
+        output[outputSize - 1] = 0;
+        free(result);
+        return 0;
+    }
+    if (!demangle) return -1;
     size_t size = outputSize;
     char *result = demangle(mangled, strlen(mangled), output, &size, 0);
     if (!result) return -1;

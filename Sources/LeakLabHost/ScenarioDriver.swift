@@ -59,6 +59,8 @@ final class ScenarioDriver {
                 try await Task.sleep(for: .milliseconds(pause))
                 try sampler.take(phase: .settle, iteration: completed)
             }
+            // After the last settle sample, so it cannot change what the run measured.
+            sampler.takeCensus(phase: .settle, iteration: completed)
 
             phase = .tearDown
             context._enter(.tearDown)

@@ -83,6 +83,8 @@ public enum ChildMessage: Codable, Sendable, Equatable {
     /// The first message: which allocator serves malloc, and what cannot be measured.
     case hello(allocator: AllocatorReport, unavailableMetrics: [Metric])
     case sample(Sample)
+    /// The live tasks grouped by where they wait (at the end of settle), frames not yet named.
+    case census(TaskCensus)
     /// The scenario's code threw; the child exits after this.
     case failed(phase: Phase, message: String)
     /// Every phase ran.

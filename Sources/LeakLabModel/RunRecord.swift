@@ -41,6 +41,9 @@ public struct RunRecord: Codable, Sendable, Equatable {
     /// How memory was contained: `cgroup` (a cgroup v2 memory.max) or `watchdog` (the runner's
     /// RSS watchdog and RLIMIT_DATA). Absent in records written before it was kept.
     public var memoryContainment: String?
+    /// The live Swift tasks at the end of settle, grouped by where they wait; absent where tasks
+    /// cannot be counted (and in records written before the census existed).
+    public var census: TaskCensus?
 
     public init(
         scenario: String, variant: String, pattern: String, role: Variant.Role, plugin: String,
@@ -78,7 +81,7 @@ public struct RunRecord: Codable, Sendable, Equatable {
             scenario: scenario, variant: variant, pattern: pattern, allocator: allocator,
             parameters: parameters, warmUpIterations: warmUpIterations,
             workloadIterations: workloadIterations, sampleEvery: sampleEvery, outcome: outcome,
-            unavailableMetrics: unavailableMetrics, samples: samples)
+            unavailableMetrics: unavailableMetrics, samples: samples, census: census)
     }
 
     /// `scenario/variant`.

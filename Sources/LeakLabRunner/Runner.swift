@@ -52,6 +52,7 @@ public struct Runner: Sendable {
         var allocator = AllocatorReport(requested: plan.allocator, preloaded: environment["LD_PRELOAD"])
         var unavailable: [Metric] = []
         var samples: [Sample] = []
+        var census: TaskCensus?
         var failure: (phase: Phase, message: String)?
         var finished = false
         let termination = child.monitor(budgets: plan.budgets) { message in
@@ -65,6 +66,8 @@ public struct Runner: Sendable {
             case .sample(let sample):
                 samples.append(sample)
                 onEvent(.sample(sample))
+            case .census(let taken):
+                census = taken
             case .failed(let phase, let text):
                 failure = (phase, text)
             case .finished:
@@ -91,6 +94,7 @@ public struct Runner: Sendable {
         record.peakRSS = termination.peakRSS > 0 ? termination.peakRSS : samples.compactMap(\.rss).max()
         record.memoryContainment = joinedCgroup ? "cgroup" : "watchdog"
         record.allocatorOptions = settings.applied.isEmpty ? nil : settings.applied
+        record.census = census?.symbolized()
         if outcome == .completed { record.growth = Growth.measure(record.trace) }
         return record
     }

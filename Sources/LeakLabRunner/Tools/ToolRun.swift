@@ -153,7 +153,7 @@ struct ToolRun {
         var samples = 0
         let termination = child.monitor(budgets: budgets) { message in
             switch message {
-            case .hello: break
+            case .hello, .census: break
             case .sample: samples += 1
             case .failed(let phase, let text): failure = (phase, text)
             case .finished: finished = true

@@ -20,7 +20,13 @@ let blockedTasksScenario = Scenario(
             Allocation trends (jemalloc stats.allocated, mallocs − frees) see it. valgrind and \
             LeakSanitizer see it only when nothing references the task any more (a dropped \
             continuation); a task still referenced from a global list is 'still reachable' to them. \
-            Thread counts never move, so thread-based checks miss it.
+            Thread counts never move, so thread-based checks miss it. The lab counts the tasks \
+            themselves: the child scans its own memory for task objects (the `tasks` metric, exact) \
+            and, after settle, takes a census that groups the live tasks by state and by the async \
+            function each waits in — Swift's version of Go's goroutine profile; `run … --tasks` \
+            shows it and the `task-leak` detector reads it. A sleeping task counts twice (Task.sleep \
+            starts a wake-up task); `async let` children live inside their parent and are not counted \
+            on their own (docs/task-census.md).
             """,
         fix: """
             Resume every continuation exactly once (on every path, errors included); finish() every \
@@ -66,8 +72,8 @@ let blockedTasksScenario = Scenario(
             name: "loop-never-cancelled", role: .leaky,
             summary: "a polling loop `while !Task.isCancelled` whose Task handle is dropped",
             truth: .leak(
-                reachable: true, bytes: 2_114, objects: 10, tasks: 1,
-                note: "measured: 2,114 B and 10 allocations per iteration — the task plus the sleep's timer entry; the runtime's timer queue still holds the task, so it stays reachable"),
+                reachable: true, bytes: 2_114, objects: 10, tasks: 2,
+                note: "measured: 2,114 B and 10 allocations per iteration — the task plus the sleep's timer entry; the runtime's timer queue still holds the task, so it stays reachable; 2.00 tasks per iteration (task census): each sleeping loop and the not-yet-started wake-up task its Task.sleep made"),
             source: SourceLocation(region: "loop-never-cancelled"),
             makeWorkload: { LoopNeverCancelled(tasksPerIteration: $0.integer("tasks-per-iteration")) }),
         Variant(

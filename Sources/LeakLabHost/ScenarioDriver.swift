@@ -1,4 +1,5 @@
 import CLeakLabShims
+import Dispatch
 import LeakLabKit
 import LeakLabModel
 import LeakLabProbes
@@ -30,6 +31,7 @@ final class ScenarioDriver {
             // The settle phase sleeps; the first sleep sets up the runtime's timer machinery (and
             // with it ~200 KiB), which would otherwise show up as growth during settle.
             try await Task.sleep(for: .milliseconds(1))
+            await Self.pause(milliseconds: 1)  // lets that sleep's wake-up task end before tasks are counted
             try await workload.setUp(context: context)
             try sampler.take(phase: .setUp, iteration: 0)
 
@@ -56,7 +58,7 @@ final class ScenarioDriver {
             if request.trimAtSettle { _ = leaklab_malloc_trim(0) }
             let pause = max(1, request.settleMillis / max(1, request.settleSamples))
             for _ in 0..<max(1, request.settleSamples) {
-                try await Task.sleep(for: .milliseconds(pause))
+                await Self.pause(milliseconds: pause)
                 try sampler.take(phase: .settle, iteration: completed)
             }
             // After the last settle sample, so it cannot change what the run measured.
@@ -70,6 +72,15 @@ final class ScenarioDriver {
             return .finished
         } catch {
             return .failed(phase: phase, message: String(describing: error))
+        }
+    }
+
+    /// Waits without a task of its own: `Task.sleep` starts a wake-up task that may still be
+    /// finishing when the sample after the sleep counts tasks (one task too many, now and then);
+    /// a Dispatch timer resuming a continuation leaves no task behind.
+    private static func pause(milliseconds: Int) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(milliseconds)) { continuation.resume() }
         }
     }
 }

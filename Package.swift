@@ -31,7 +31,7 @@ let package = Package(
         ]),
         .executableTarget(name: "leaklab-host", dependencies: ["LeakLabHost"]),
         // Scripts/bench: the cost of one probe sample, measured inside a child like the host's.
-        .executableTarget(name: "leaklab-bench-probe", dependencies: ["LeakLabProbes", "LeakLabModel"]),
+        .executableTarget(name: "leaklab-bench-probe", dependencies: ["LeakLabProbes", "LeakLabModel", "LeakLabHost"]),
         // The parent: plugin discovery, spawning children under budgets, collecting traces.
         .target(name: "LeakLabRunner", dependencies: [
             "LeakLabModel", "CLeakLabShims", .product(name: "LeakLabKit", package: "LeakLabKit"),

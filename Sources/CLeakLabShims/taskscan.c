@@ -73,15 +73,16 @@ struct leaklab_task_scanner {
     size_t groupCapacity, groupCount;
     uint32_t *slots;  // open-addressing table of group indexes + 1
     size_t slotCount;
-    struct iovec *localIov, *remoteIov;
-    uint32_t *pending;
+    uintptr_t *cacheTags;  // page address held by each page-cache slot (0: empty)
+    uint8_t *cachePages;   // PAGE_CACHE pages of copied memory
 };
 
 static const size_t CHUNK = 1u << 20;
 static const size_t MAPS_CAPACITY = 4u << 20;
 static const size_t MAPPING_CAPACITY = 1u << 16;
 static const size_t GROUP_CAPACITY = 4096;
-static const size_t IOV_BATCH = 1024;
+static const size_t PAGE_CACHE = 512;
+static const size_t CACHE_PAGE = 4096;
 
 static void say(char *why, size_t length, const char *text) {
     if (why && length) {
@@ -110,8 +111,7 @@ leaklab_task_scanner *leaklab_task_scanner_create(size_t taskCapacity, char *why
     size_t sizes[11] = {
         sizeof(struct leaklab_task_scanner), MAPS_CAPACITY, MAPPING_CAPACITY * sizeof(mapping), CHUNK,
         CHUNK / page + 1, taskCapacity * sizeof(task_record), GROUP_CAPACITY * sizeof(leaklab_task_group),
-        GROUP_CAPACITY * 2 * sizeof(uint32_t), IOV_BATCH * sizeof(struct iovec), IOV_BATCH * sizeof(struct iovec),
-        IOV_BATCH * sizeof(uint32_t),
+        GROUP_CAPACITY * 2 * sizeof(uint32_t), PAGE_CACHE * sizeof(uintptr_t), PAGE_CACHE * CACHE_PAGE, 64,
     };
     for (int i = 0; i < 11; i++) {
         offsets[i] = total;
@@ -141,9 +141,8 @@ leaklab_task_scanner *leaklab_task_scanner_create(size_t taskCapacity, char *why
     s->groupCapacity = GROUP_CAPACITY;
     s->slots = (uint32_t *)(region + offsets[7]);
     s->slotCount = GROUP_CAPACITY * 2;
-    s->localIov = (struct iovec *)(region + offsets[8]);
-    s->remoteIov = (struct iovec *)(region + offsets[9]);
-    s->pending = (uint32_t *)(region + offsets[10]);
+    s->cacheTags = (uintptr_t *)(region + offsets[8]);
+    s->cachePages = region + offsets[9];
     // Does process_vm_readv work on ourselves? (A seccomp filter may forbid it.)
     uintptr_t probe = 0x5a5a, copy = 0;
     struct iovec local = {&copy, sizeof copy}, remote = {&probe, sizeof probe};
@@ -381,65 +380,40 @@ long leaklab_task_count(leaklab_task_scanner *s, long *completed) {
 
 // ---- chains and groups ----------------------------------------------------------------------
 
-/// Follows every recorded task's AsyncContext chain one level at a time, reading the
-/// (Parent, ResumeParent) pairs of a batch of tasks with one process_vm_readv.
+/// Reads the 16 bytes at `address` (an AsyncContext's Parent and ResumeParent) through a cache
+/// of copied pages: a task's frames mostly live in its own allocation (the first slab of its
+/// task allocator follows the task object), and tasks of one size sit side by side, so walking
+/// them in address order copies each page about once. Returns 0, or -1.
+static int read_pair(struct leaklab_task_scanner *s, uintptr_t address, uintptr_t pair[2]) {
+    uintptr_t page = address & ~(uintptr_t)(CACHE_PAGE - 1);
+    if (address + 16 > page + CACHE_PAGE) return copy_in(s, address, pair, 16);  // straddles two pages
+    size_t slot = (page / CACHE_PAGE) % PAGE_CACHE;
+    uint8_t *copy = s->cachePages + slot * CACHE_PAGE;
+    if (s->cacheTags[slot] != page) {
+        s->cacheTags[slot] = 0;
+        if (copy_in(s, page, copy, CACHE_PAGE) != 0) return copy_in(s, address, pair, 16);
+        s->cacheTags[slot] = page;
+    }
+    memcpy(pair, copy + (address - page), 16);
+    return 0;
+}
+
+/// Follows every recorded task's AsyncContext chain: each context's ResumeParent is where its
+/// caller resumes, its Parent the caller's context.
 static void walk_chains(struct leaklab_task_scanner *s) {
-    for (int level = 0; level <= LEAKLAB_TASK_MAX_FRAMES; level++) {
-        size_t batch = 0;
-        int any = 0;
-        for (size_t i = 0; i <= s->recordCount; i++) {
-            int flush = i == s->recordCount || batch == IOV_BATCH;
-            if (flush && batch > 0) {
-                any = 1;
-                size_t done = 0;
-                while (done < batch) {
-                    ssize_t got = -1;
-                    if (s->vmReadv) {
-                        got = process_vm_readv(s->pid, s->localIov + done, batch - done, s->remoteIov + done,
-                                               batch - done, 0);
-                    } else {
-                        for (size_t k = done; k < batch; k++)
-                            memcpy(s->localIov[k].iov_base, s->remoteIov[k].iov_base, 16);
-                        got = (ssize_t)((batch - done) * 16);
-                    }
-                    size_t complete = got > 0 ? (size_t)got / 16 : 0;
-                    for (size_t k = done; k < done + complete; k++) {
-                        task_record *r = &s->records[s->pending[k]];
-                        const uintptr_t *pair = s->localIov[k].iov_base;
-                        uintptr_t parent = pair[0], resumeParent = pair[1];
-                        if (!is_code(s, resumeParent)) {
-                            r->context = 0;
-                            continue;
-                        }
-                        // A continuation's context resumes where the task itself resumes:
-                        // one frame, not two.
-                        if (resumeParent != r->frames[r->frameCount - 1] || r->frameCount > 1)
-                            r->frames[r->frameCount++] = resumeParent;
-                        r->context = is_readable(s, parent, 16) ? parent : 0;
-                    }
-                    done += complete;
-                    if (done < batch) {  // this one could not be read: its chain ends here
-                        s->records[s->pending[done]].context = 0;
-                        done++;
-                    }
-                }
-                batch = 0;
-            }
-            if (i == s->recordCount) break;
-            task_record *r = &s->records[i];
-            if (r->context == 0) continue;
-            if (r->frameCount == LEAKLAB_TASK_MAX_FRAMES) {
-                r->context = 0;
-                continue;
-            }
-            // Each pair lands in the chunk buffer (free during this phase).
-            uintptr_t *slot = (uintptr_t *)(s->chunk + batch * 16);
-            s->localIov[batch] = (struct iovec){slot, 16};
-            s->remoteIov[batch] = (struct iovec){(void *)r->context, 16};
-            s->pending[batch] = (uint32_t)i;
-            batch++;
+    memset(s->cacheTags, 0, PAGE_CACHE * sizeof(uintptr_t));
+    for (size_t i = 0; i < s->recordCount; i++) {
+        task_record *r = &s->records[i];
+        while (r->context != 0 && r->frameCount < LEAKLAB_TASK_MAX_FRAMES) {
+            uintptr_t pair[2];
+            if (read_pair(s, r->context, pair) != 0) break;
+            uintptr_t parent = pair[0], resumeParent = pair[1];
+            if (!is_code(s, resumeParent)) break;
+            // A continuation's context resumes where the task itself resumes: one frame, not two.
+            if (r->frameCount > 1 || resumeParent != r->frames[0]) r->frames[r->frameCount++] = resumeParent;
+            r->context = is_readable(s, parent, 16) ? parent : 0;
         }
-        if (!any) break;
+        r->context = 0;
     }
 }
 

@@ -8,7 +8,7 @@ import LeakLabProbes
 ///
 /// The line has the shape `JSONEncoder` gives ``TaskCensus`` (the runner decodes it with
 /// `JSONDecoder`): frames as module index + file offset, no names (the runner adds them).
-struct CensusLineEncoder {
+public struct CensusLineEncoder {
     /// Bytes one line may take: 4,096 groups of 12 frames fit with room to spare.
     static let capacity = 8 << 20
     /// Distinct modules a census names at most; frames in others are written as module -1.
@@ -19,7 +19,7 @@ struct CensusLineEncoder {
     private let modules: UnsafeMutablePointer<UnsafeBufferPointer<UInt8>>
     private var moduleCount = 0
 
-    init?() {
+    public init?() {
         let bytes = Self.capacity + Self.moduleCapacity * MemoryLayout<UnsafeBufferPointer<UInt8>>.stride
         guard let region = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
               region != MAP_FAILED else { return nil }
@@ -28,7 +28,7 @@ struct CensusLineEncoder {
     }
 
     /// The encoded line (valid until the next call), or `nil` when it would not fit.
-    mutating func encode(
+    public mutating func encode(
         _ census: TaskScanner.RawCensus, scanner: TaskScanner, phase: Phase, iteration: Int, millis: Double
     ) -> UnsafeRawBufferPointer? {
         count = 0

@@ -32,8 +32,11 @@ final class Sampler {
     }
 
     /// Takes one sample and sends it. A probe that fails is an error, never a silent 0.
-    func take(phase: Phase, iteration: Int) throws(ProbeError) {
+    /// `boundary`: the sample marks a phase's start or end, so it carries every metric (the
+    /// task count may skip other samples on a large heap; see ``TaskProbe``).
+    func take(phase: Phase, iteration: Int, boundary: Bool = true) throws(ProbeError) {
         if flushThreadCache { probes.jemalloc?.flushThreadCache() }
+        probes.tasks?.mustCount = boundary
         var sample = Sample(t: Self.now() - start, phase: phase, iteration: iteration)
         try probes.read(into: &sample)
         channel.send(.sample(sample))

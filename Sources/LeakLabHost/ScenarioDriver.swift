@@ -39,11 +39,13 @@ final class ScenarioDriver {
             for (iterationPhase, count) in [(Phase.warmUp, request.warmUpIterations), (.workload, request.workloadIterations)] {
                 phase = iterationPhase
                 context._enter(iterationPhase)
-                for _ in 0..<count {
+                for index in 0..<count {
                     noise.churn()
                     try await workload.iteration(completed, context: context)
                     completed += 1
-                    if completed % request.sampleEvery == 0 { try sampler.take(phase: iterationPhase, iteration: completed) }
+                    if completed % request.sampleEvery == 0 {
+                        try sampler.take(phase: iterationPhase, iteration: completed, boundary: index == count - 1)
+                    }
                 }
                 if completed % request.sampleEvery != 0 || count == 0 {
                     try sampler.take(phase: iterationPhase, iteration: completed)

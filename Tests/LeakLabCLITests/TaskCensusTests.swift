@@ -1,4 +1,5 @@
 import Foundation
+import LeakLabRunner
 import Testing
 
 /// The `tasks` metric and the task census on real children running real plugins.
@@ -22,7 +23,15 @@ import Testing
     func aContinuationNeverResumedLeavesExactlyOneSuspendedTaskPerIterationWaitingInItsOwnClosure(allocator: String) throws {
         let (record, _) = try Self.record("blocked-tasks/continuation-never-resumed", ["--allocator", allocator])
         let samples = try #require(record["samples"] as? [[String: Any]])
-        #expect(samples.allSatisfy { ($0["tasks"] as? Int ?? 0) >= 1 }, "every sample counts tasks, never 0")
+        #expect(samples.allSatisfy { ($0["tasks"] as? Int).map { $0 >= 1 } ?? true }, "a count is never 0")
+        // Every phase boundary carries the count; between them a scan may be skipped on a slow machine.
+        for phase in ["setUp", "settle", "tearDown"] {
+            #expect(samples.filter { $0["phase"] as? String == phase }.allSatisfy { $0["tasks"] != nil }, "\(phase)")
+        }
+        for phase in ["warmUp", "workload"] {
+            #expect(samples.last { $0["phase"] as? String == phase }?["tasks"] != nil, "last \(phase) sample")
+        }
+        #expect(samples.filter { $0["tasks"] != nil }.count >= 10)
         let growth = try #require(record["growth"] as? [String: Any])
         #expect(growth["tasks"] as? Double == 1.0, "tasks per iteration: \(growth["tasks"] ?? "absent")")
 
@@ -75,5 +84,22 @@ import Testing
         let verdicts = try #require(record["verdicts"] as? [[String: Any]])
         #expect(verdicts.first { $0["detector"] as? String == "task-leak" }?["leak"] as? Bool == false)
         #expect(verdicts.first { $0["detector"] as? String == "resources" }?["leak"] as? Bool == false)
+    }
+}
+
+/// A census costs what Scripts/bench says and changes nothing the run measures.
+@Suite struct TaskCensusCostTests {
+    @Test func aCensusFindsEveryParkedTaskAndLeavesTheAllocatorsCountsAsTheyWere() throws {
+        let library = try #require(try AllocatorLibrary.locate(.jemalloc))
+        let probe = "\(Paths.executableDirectory)/leaklab-bench-probe"
+        // tcache off: jemalloc's counts are exact, so a single allocation would show.
+        let result = ProcessRunner.run(probe, ["census", "2000"], environment: ["LD_PRELOAD": library, "MALLOC_CONF": "tcache:false"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let figures = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Double])
+        #expect(figures["tasksFound"] == 2_000)
+        #expect(figures["tasksGrouped"] == 2_000)
+        #expect(figures["censusAllocations"] == 0, "mallocs across a census: \(figures)")
+        #expect(figures["censusAllocatedBytes"] == 0, "allocated bytes across a census: \(figures)")
+        #expect((figures["censusMillis"] ?? .infinity) < 1_000)
     }
 }

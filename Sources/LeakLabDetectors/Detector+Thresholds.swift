@@ -24,8 +24,9 @@ public struct ThresholdsDetector: BuiltInDetector {
         above 2 (live Swift tasks, where the child can count them); leak when any fires. Criteria whose counters the allocator lacks (glibc has no malloc/free counts) are \
         skipped and named in the note. Known to fail: a leak under 1 KiB and one object per five \
         items passes; anything that allocates and keeps a little per item during the load — a \
-        bounded cache filling, waiters released after the load, a pool starting its threads or \
-        tasks waiting for the load to end — fires.
+        bounded cache filling, waiters released after the load, a pool starting its threads, \
+        tasks waiting for the load to end, the wake-up tasks of cancelled sleeps that live on until \
+        their deadline — fires.
         """
 
     public var unreleasedObjectsPerItem = 0.10

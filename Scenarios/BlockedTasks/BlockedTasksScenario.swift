@@ -33,7 +33,7 @@ let blockedTasksScenario = Scenario(
             AsyncStream continuation when the producer is done; keep the Task handle and cancel() it; \
             better, use structured concurrency (async let, task groups) so a child cannot outlive its scope.
             """,
-        mirrors: "Go: a goroutine blocked on a channel send or receive that never happens (the classic goroutine leak)."),
+        mirrors: "Go: a goroutine blocked on a channel send or receive that never happens (the classic goroutine leak). Go lists such goroutines with pprof's goroutine profile and, since 1.26, proves them stuck with its goroutine-leak profile; the lab's task census is the goroutine profile's counterpart (grouped by where each task waits, no reachability proof)."),
     parameters: [
         .integer("tasks-per-iteration", default: 1, range: 1...64, help: "tasks started per iteration"),
     ],

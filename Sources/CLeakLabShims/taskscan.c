@@ -97,6 +97,11 @@ leaklab_task_scanner *leaklab_task_scanner_create(size_t taskCapacity, char *why
     const void *const *metadata = dlsym(RTLD_DEFAULT, "_swift_concurrency_debug_asyncTaskMetadata");
     const unsigned *version = dlsym(RTLD_DEFAULT, "_swift_concurrency_debug_internal_layout_version");
     const size_t *size = dlsym(RTLD_DEFAULT, "_swift_concurrency_debug_asyncTaskSize");
+    if (dlsym(RTLD_DEFAULT, "__asan_init") || dlsym(RTLD_DEFAULT, "__tsan_init")) {
+        // Sanitizer shadow memory is terabytes of anonymous read-write mappings: no scan.
+        say(why, whyLength, "not under a sanitizer (its shadow memory is too large to scan)");
+        return NULL;
+    }
     if (!metadata || !version || !size) {
         say(why, whyLength, "the Swift concurrency runtime exports no task debug symbols");
         return NULL;

@@ -44,9 +44,10 @@ public struct CensusLineEncoder {
         append(#","ungrouped":"#)
         appendInteger(census.ungrouped)
         append(#","millis":"#)
-        appendInteger(Int(millis))
+        let micros = Int((max(0, millis) * 1000).rounded())
+        appendInteger(micros / 1000)
         append(".")
-        let thousandths = Int((millis * 1000).rounded()) % 1000
+        let thousandths = micros % 1000
         appendInteger(thousandths / 100)
         appendInteger(thousandths / 10 % 10)
         appendInteger(thousandths % 10)

@@ -26,5 +26,8 @@ const char *leaklab_library_defining(const char *symbol);
 int leaklab_spawn_add_closefrom(posix_spawn_file_actions_t *actions, int lowfd);
 
 #include "CLeakLabTaskScan.h"
+/// prctl(PR_SET_PDEATHSIG, signal_number): the kernel sends `signal_number` to this process when
+/// the thread that created it exits (its runner died, however). Returns 0, or -1 with errno.
+int leaklab_set_parent_death_signal(int signal_number);
 
 #endif

@@ -376,9 +376,18 @@ static long scan(struct leaklab_task_scanner *s, scan_totals *totals) {
     return totals->live;
 }
 
+/// Clears the copies of scanned memory, so that nothing scanning this process for pointers (a
+/// leak checker) finds the heap's pointers a second time in them.
+static void forget_copies(struct leaklab_task_scanner *s) {
+    memset(s->chunk, 0, s->chunkSize);
+    memset(s->cachePages, 0, PAGE_CACHE * CACHE_PAGE);
+    memset(s->cacheTags, 0, PAGE_CACHE * sizeof(uintptr_t));
+}
+
 long leaklab_task_count(leaklab_task_scanner *s, long *completed) {
     scan_totals totals = {0, 0, 0, 0};
     long live = scan(s, &totals);
+    memset(s->chunk, 0, s->chunkSize);
     if (completed) *completed = totals.completed;
     return live;
 }
@@ -493,6 +502,10 @@ long leaklab_task_census(leaklab_task_scanner *s, long *completed, long *ungroup
         walk_chains(s);
         group_records(s, &totals);
     }
+    // The records hold task addresses; the groups keep only code addresses.
+    memset(s->records, 0, s->recordCount * sizeof(task_record));
+    s->recordCount = 0;
+    forget_copies(s);
     if (completed) *completed = totals.completed;
     if (ungrouped) *ungrouped = totals.ungrouped;
     return live;

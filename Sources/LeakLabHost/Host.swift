@@ -38,7 +38,7 @@ public enum Host {
         let detected = AllocatorDetection.detect()
         let probes: ProbeSet
         do {
-            probes = try ProbeSet(active: detected.allocator)
+            probes = try ProbeSet(active: detected.allocator, countTasks: request.countTasks)
             if let reason = probes.tasksUnavailableReason {
                 FileHandle.standardError.write(Data("leaklab-host: tasks cannot be counted: \(reason)\n".utf8))
             }

@@ -24,7 +24,8 @@ private func parkForCensusTest() async {
 
         let census = try #require(scanner.census())
         var encoder = try #require(CensusLineEncoder())
-        let line = try #require(encoder.encode(census, scanner: scanner, phase: .settle, iteration: 42, millis: 1.9996))
+        let encoded = encoder.encode(census, scanner: scanner, phase: .settle, iteration: 42, millis: 1.9996)
+        let line = try #require(encoded)
         let message = try JSONDecoder().decode(ChildMessage.self, from: Data(line))
         guard case .census(let decoded) = message else {
             Issue.record("not a census: \(message)")

@@ -20,14 +20,20 @@ let blockedTasksScenario = Scenario(
             Allocation trends (jemalloc stats.allocated, mallocs − frees) see it. valgrind and \
             LeakSanitizer see it only when nothing references the task any more (a dropped \
             continuation); a task still referenced from a global list is 'still reachable' to them. \
-            Thread counts never move, so thread-based checks miss it.
+            Thread counts never move, so thread-based checks miss it. The lab counts the tasks \
+            themselves: the child scans its own memory for task objects (the `tasks` metric, exact) \
+            and, after settle, takes a census that groups the live tasks by state and by the async \
+            function each waits in — Swift's version of Go's goroutine profile; `run … --tasks` \
+            shows it and the `task-leak` detector reads it. A sleeping task counts twice (Task.sleep \
+            starts a wake-up task); `async let` children live inside their parent and are not counted \
+            on their own (docs/task-census.md).
             """,
         fix: """
             Resume every continuation exactly once (on every path, errors included); finish() every \
             AsyncStream continuation when the producer is done; keep the Task handle and cancel() it; \
             better, use structured concurrency (async let, task groups) so a child cannot outlive its scope.
             """,
-        mirrors: "Go: a goroutine blocked on a channel send or receive that never happens (the classic goroutine leak)."),
+        mirrors: "Go: a goroutine blocked on a channel send or receive that never happens (the classic goroutine leak). Go lists such goroutines with pprof's goroutine profile and, since 1.26, proves them stuck with its goroutine-leak profile; the lab's task census is the goroutine profile's counterpart (grouped by where each task waits, no reachability proof)."),
     parameters: [
         .integer("tasks-per-iteration", default: 1, range: 1...64, help: "tasks started per iteration"),
     ],
@@ -66,8 +72,8 @@ let blockedTasksScenario = Scenario(
             name: "loop-never-cancelled", role: .leaky,
             summary: "a polling loop `while !Task.isCancelled` whose Task handle is dropped",
             truth: .leak(
-                .heap(.reachable, bytes: 2_250, objects: 10.8), .tasks(1), spread: Leakage(bytes: 650, objects: 4.2),
-                note: "measured (release, tcache off; quiet and loaded machine): 1,715–2,803 B and 6.8–14.8 allocations per iteration, varying with how many 10 ms sleeps are in flight (the loops of every earlier iteration keep waking, so a busy machine holds more) — the task plus the sleep's timer entry; the runtime's timer queue still holds the task, so it stays reachable"),
+                .heap(.reachable, bytes: 2_250, objects: 10.8), .tasks(2), spread: Leakage(bytes: 650, objects: 4.2),
+                note: "measured (release, tcache off; quiet and loaded machine): 1,715–2,803 B and 6.8–14.8 allocations per iteration, varying with how many 10 ms sleeps are in flight (the loops of every earlier iteration keep waking, so a busy machine holds more) — the task plus the sleep's timer entry; the runtime's timer queue still holds the task, so it stays reachable; 2.00 tasks per iteration (task census): each sleeping loop and the not-yet-started wake-up task its Task.sleep made"),
             source: SourceLocation(region: "loop-never-cancelled"),
             makeWorkload: { LoopNeverCancelled(tasksPerIteration: $0.integer("tasks-per-iteration")) }),
         Variant(

@@ -34,6 +34,7 @@ public struct SampleLineEncoder {
         field("rss", sample.rss)
         field("fds", sample.fds)
         field("threads", sample.threads)
+        field("tasks", sample.tasks)
         append("}}}\n")
         return UnsafeBufferPointer(rebasing: buffer[0..<count])
     }

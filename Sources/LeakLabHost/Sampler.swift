@@ -9,17 +9,34 @@ final class Sampler {
     private let channel: ChannelWriter
     private let flushThreadCache: Bool
     private let start: Double
+    private var censusEncoder: CensusLineEncoder?
 
     init(probes: ProbeSet, channel: ChannelWriter, flushThreadCache: Bool) {
         self.probes = probes
         self.channel = channel
         self.flushThreadCache = flushThreadCache
         self.start = Self.now()
+        self.censusEncoder = probes.tasks != nil ? CensusLineEncoder() : nil
+    }
+
+    /// Takes a task census and sends it; does nothing where tasks cannot be counted. Calls no
+    /// malloc: the scan, the grouping and the encoding use memory mapped beforehand.
+    func takeCensus(phase: Phase, iteration: Int) {
+        guard let scanner = probes.tasks?.scanner, censusEncoder != nil else { return }
+        let begin = Self.now()
+        guard let census = scanner.census() else { return }
+        let millis = (Self.now() - begin) * 1000
+        if let line = censusEncoder!.encode(census, scanner: scanner, phase: phase, iteration: iteration, millis: millis) {
+            channel.sendEncoded(line)
+        }
     }
 
     /// Takes one sample and sends it. A probe that fails is an error, never a silent 0.
-    func take(phase: Phase, iteration: Int) throws(ProbeError) {
+    /// `boundary`: the sample marks a phase's start or end, so it carries every metric (the
+    /// task count may skip other samples on a large heap; see ``TaskProbe``).
+    func take(phase: Phase, iteration: Int, boundary: Bool = true) throws(ProbeError) {
         if flushThreadCache { probes.jemalloc?.flushThreadCache() }
+        probes.tasks?.mustCount = boundary
         var sample = Sample(t: Self.now() - start, phase: phase, iteration: iteration)
         try probes.read(into: &sample)
         channel.send(.sample(sample))

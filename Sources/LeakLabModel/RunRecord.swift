@@ -46,6 +46,9 @@ public struct RunRecord: Codable, Sendable, Equatable {
     /// `watchdog` (the runner's RSS watchdog and RLIMIT_DATA only). Older records say `cgroup` for
     /// v2. Absent in records written before it was kept.
     public var memoryContainment: String?
+    /// The live Swift tasks at the end of settle, grouped by where they wait; absent where tasks
+    /// cannot be counted (and in records written before the census existed).
+    public var census: TaskCensus?
     /// What the runner had to contain besides the outcome: leftover processes killed, output
     /// capped, unreadable lines on the channel. Absent in records written before it was kept.
     public var containment: ContainmentReport?
@@ -86,7 +89,7 @@ public struct RunRecord: Codable, Sendable, Equatable {
             scenario: scenario, variant: variant, pattern: pattern, allocator: allocator,
             parameters: parameters, warmUpIterations: warmUpIterations,
             workloadIterations: workloadIterations, sampleEvery: sampleEvery, outcome: outcome,
-            unavailableMetrics: unavailableMetrics, samples: samples)
+            unavailableMetrics: unavailableMetrics, samples: samples, census: census)
     }
 
     /// `scenario/variant`.

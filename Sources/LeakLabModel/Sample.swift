@@ -34,12 +34,15 @@ public struct Sample: Codable, Sendable, Equatable {
     public var fds: Int?
     /// Threads in the process, from /proc/self/stat.
     public var threads: Int?
+    /// Live Swift tasks in the process (not completed), counted by scanning its own memory
+    /// (``TaskCensus``); `nil` where the runtime's layout is unknown or the canary failed.
+    public var tasks: Int?
 
     public init(
         t: Double, phase: Phase, iteration: Int,
         allocated: Int? = nil, active: Int? = nil, resident: Int? = nil, mapped: Int? = nil,
         retained: Int? = nil, metadata: Int? = nil, mallocs: Int? = nil, frees: Int? = nil,
-        rss: Int? = nil, fds: Int? = nil, threads: Int? = nil
+        rss: Int? = nil, fds: Int? = nil, threads: Int? = nil, tasks: Int? = nil
     ) {
         self.t = t
         self.phase = phase
@@ -55,6 +58,7 @@ public struct Sample: Codable, Sendable, Equatable {
         self.rss = rss
         self.fds = fds
         self.threads = threads
+        self.tasks = tasks
     }
 
     /// Live heap objects (mallocs − frees), when both counters exist.
@@ -78,13 +82,14 @@ public struct Sample: Codable, Sendable, Equatable {
         case .rss: rss
         case .fds: fds
         case .threads: threads
+        case .tasks: tasks
         }
     }
 }
 
 /// The metrics a sample may carry.
 public enum Metric: String, Codable, Sendable, CaseIterable {
-    case allocated, active, resident, mapped, retained, metadata, mallocs, frees, liveObjects, rss, fds, threads
+    case allocated, active, resident, mapped, retained, metadata, mallocs, frees, liveObjects, rss, fds, threads, tasks
 
     /// Metrics measured in bytes.
     public var isBytes: Bool {

@@ -5,9 +5,14 @@ public struct ProbeSet {
     public let probes: [any Probe]
     /// Set when jemalloc serves malloc, for its version and thread-cache flush.
     public let jemalloc: JemallocProbe?
+    /// Set when live Swift tasks can be counted (the `tasks` metric and the census).
+    public let tasks: TaskProbe?
+    /// Why tasks cannot be counted, when they cannot.
+    public let tasksUnavailableReason: String?
 
     /// Picks the allocator probe matching the allocator that actually serves malloc.
-    public init(active: AllocatorName?) throws(ProbeError) {
+    /// `countTasks`: scan for live Swift tasks at every sample (runs the canary once, here).
+    public init(active: AllocatorName?, countTasks: Bool = true) throws(ProbeError) {
         var probes: [any Probe] = []
         var jemalloc: JemallocProbe? = nil
         switch active {
@@ -22,8 +27,20 @@ public struct ProbeSet {
             break  // mimalloc offers no usable byte counter (FACTS): RSS only.
         }
         probes.append(try ProcProbe())
+        var taskProbe: TaskProbe? = nil
+        var reason: String? = nil
+        if countTasks {
+            do throws(ProbeError) {
+                taskProbe = try TaskProbe()
+            } catch {
+                reason = error.description
+            }
+            if let taskProbe { probes.append(taskProbe) }
+        }
         self.probes = probes
         self.jemalloc = jemalloc
+        self.tasks = taskProbe
+        self.tasksUnavailableReason = reason
     }
 
     /// Every metric some probe gives.

@@ -53,6 +53,7 @@ public struct Runner: Sendable {
         var allocator = AllocatorReport(requested: plan.allocator, preloaded: environment["LD_PRELOAD"])
         var unavailable: [Metric] = []
         var samples: [Sample] = []
+        var census: TaskCensus?
         var failure: (phase: Phase, message: String)?
         var finished = false
         let termination = child.monitor(budgets: plan.budgets) { message in
@@ -66,6 +67,8 @@ public struct Runner: Sendable {
             case .sample(let sample):
                 samples.append(sample)
                 onEvent(.sample(sample))
+            case .census(let taken):
+                census = taken
             case .failed(let phase, let text):
                 failure = (phase, text)
             case .finished:
@@ -104,6 +107,7 @@ public struct Runner: Sendable {
         record.memoryContainment = inGroup?.kind.rawValue ?? "watchdog"
         record.containment = report
         record.allocatorOptions = settings.applied.isEmpty ? nil : settings.applied
+        record.census = census?.symbolized()
         if outcome == .completed { record.growth = Growth.measure(record.trace) }
         return record
     }

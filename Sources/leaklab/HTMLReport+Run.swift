@@ -123,6 +123,10 @@ extension HTMLReport {
                 html += "</table>"
             }
         }
+        if let tasks = run.growth?.tasks {
+            html += "<p class=\"muted\">Live Swift tasks per workload iteration: <b>\(HTML.escape(Format.rate(tasks)))</b> (declared \(HTML.escape(Format.rate(truth.perIteration.tasks))))</p>"
+        }
+        if let census = run.census { html += censusTable(census) }
         if !run.unavailableMetrics.isEmpty {
             html += "<p class=\"note\">Not measured under \(HTML.escape(active)): \(HTML.escape(run.unavailableMetrics.map(\.rawValue).joined(separator: ", ")))</p>"
         }

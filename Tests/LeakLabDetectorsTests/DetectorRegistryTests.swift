@@ -27,8 +27,8 @@ import LeakLabDetectors
         #expect(files.count == DetectorRegistry.names.count)
     }
 
-    @Test func registryHasTheSixBuiltInsOfTheSpec() {
-        #expect(DetectorRegistry.names == ["thresholds", "trend", "settle", "resources", "rss", "resident-delta"])
+    @Test func registryHasTheSixBuiltInsOfTheSpecAndTaskLeak() {
+        #expect(DetectorRegistry.names == ["thresholds", "trend", "settle", "resources", "rss", "resident-delta", "task-leak"])
     }
 
     @Test func everyBuiltInHasAUniqueNameAndASummarySayingWhereItFails() {

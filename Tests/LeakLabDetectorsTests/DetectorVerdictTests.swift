@@ -16,37 +16,54 @@ import LeakLabDetectors
 
     static let cases: [Case] = [
         Case(shape: "linear leak 1.3 KB/it", builder: .linearLeak(), expected: [
-            "thresholds": true, "trend": true, "settle": true, "resources": false, "rss": true, "resident-delta": true,
+            "thresholds": true, "trend": true, "settle": true, "resources": false, "rss": true, "resident-delta": true, "task-leak": nil,
         ]),
         Case(shape: "small leak 48 B/it", builder: .linearLeak(bytes: 48), expected: [
             // thresholds fires on objects (1 per item); rss misses it (under 1% of RSS).
-            "thresholds": true, "trend": true, "settle": true, "resources": false, "rss": false, "resident-delta": true,
+            "thresholds": true, "trend": true, "settle": true, "resources": false, "rss": false, "resident-delta": true, "task-leak": nil,
         ]),
         Case(shape: "flat with noise", builder: .flat(), expected: [
-            "thresholds": false, "trend": false, "settle": false, "resources": false, "rss": false, "resident-delta": false,
+            "thresholds": false, "trend": false, "settle": false, "resources": false, "rss": false, "resident-delta": false, "task-leak": nil,
         ]),
         Case(shape: "plateau decoy", builder: .plateau(), expected: [
             // A cache that keeps 600 KB: settle and resident-delta call it a leak; thresholds
             // fires on object growth (600 objects > 20% of 2,000 items).
-            "thresholds": true, "trend": false, "settle": true, "resources": false, "rss": false, "resident-delta": true,
+            "thresholds": true, "trend": false, "settle": true, "resources": false, "rss": false, "resident-delta": true, "task-leak": nil,
         ]),
         Case(shape: "falls back in settle", builder: .fallBack(), expected: [
             // Heap growth 1.5 KB/item fires thresholds; RSS and resident keep their pages.
-            "thresholds": true, "trend": false, "settle": false, "resources": false, "rss": true, "resident-delta": true,
+            "thresholds": true, "trend": false, "settle": false, "resources": false, "rss": true, "resident-delta": true, "task-leak": nil,
         ]),
         Case(shape: "fds-only leak", builder: .fdsLeak(), expected: [
             // The rule-of-thumb criteria do not count fds.
-            "thresholds": false, "trend": true, "settle": false, "resources": true, "rss": false, "resident-delta": false,
+            "thresholds": false, "trend": true, "settle": false, "resources": true, "rss": false, "resident-delta": false, "task-leak": nil,
         ]),
         Case(shape: "threads-only leak", builder: .threadsLeak(), expected: [
-            "thresholds": true, "trend": true, "settle": false, "resources": true, "rss": false, "resident-delta": false,
+            "thresholds": true, "trend": true, "settle": false, "resources": true, "rss": false, "resident-delta": false, "task-leak": nil,
         ]),
         Case(shape: "thread pool decoy", builder: .threadPool(), expected: [
             // 3 more threads is "thread growth above 2"; resources sees 0.03 per iteration: a one-off.
-            "thresholds": true, "trend": false, "settle": false, "resources": false, "rss": false, "resident-delta": false,
+            "thresholds": true, "trend": false, "settle": false, "resources": false, "rss": false, "resident-delta": false, "task-leak": nil,
         ]),
         Case(shape: "glibc leak (no resident)", builder: .glibcLeak(), expected: [
-            "thresholds": true, "trend": true, "settle": true, "resources": false, "rss": true, "resident-delta": nil,
+            "thresholds": true, "trend": true, "settle": true, "resources": false, "rss": true, "resident-delta": nil, "task-leak": nil,
+        ]),
+        Case(shape: "a suspended task left per iteration", builder: .tasksLeak(), expected: [
+            "thresholds": true, "trend": true, "settle": true, "resources": true, "rss": true, "resident-delta": true,
+            "task-leak": true,
+        ]),
+        Case(shape: "tasks parked until settle", builder: .tasksParkedUntilSettle(), expected: [
+            // Task growth above 2 during the load is the thresholds rule's; settle shows them gone.
+            "thresholds": true, "trend": false, "settle": false, "resources": false, "rss": true, "resident-delta": true,
+            "task-leak": false,
+        ]),
+        Case(shape: "tasks left runnable, not waiting", builder: .tasksBusy(), expected: [
+            "thresholds": true, "trend": true, "settle": true, "resources": true, "rss": true, "resident-delta": true,
+            "task-leak": false,
+        ]),
+        Case(shape: "tasks counted, none kept", builder: .tasksFlat(), expected: [
+            "thresholds": false, "trend": false, "settle": false, "resources": false, "rss": false, "resident-delta": false,
+            "task-leak": false,
         ]),
     ]
 

@@ -14,7 +14,7 @@ public struct PowerSweep: Sendable, Equatable {
     public var repeats: Int
 
     /// The default sweep: small enough for about a minute on two cores.
-    public static let standard = PowerSweep(rates: [4, 8, 16, 64, 256, 1024], iterations: [2_000], noise: [4], repeats: 2)
+    public static let standard = PowerSweep(rates: [2, 4, 8, 16, 32, 64, 256, 1024], iterations: [500, 2_000], noise: [4], repeats: 3)
 
     public init(rates: [Double], iterations: [Int], noise: [Int], repeats: Int) {
         self.rates = rates.sorted()

@@ -16,8 +16,8 @@ struct PowerCommand: ParsableCommand {
         abstract: "Power curves: the smallest leak each detector finds, and its false alarms.",
         discussion: """
             Positives are runs of drip/leaky at each rate (served bytes per workload iteration) × \
-            iteration count × noise level, --repeat seeds each. Negatives are every fixed and \
-            decoy variant of the catalogue at its default iterations, --negative-repeat seeds each. \
+            iteration count × noise level, --repeat seeds each. Negatives are every variant of \
+            the catalogue whose truth is clean or bounded at its default iterations, --negative-repeat seeds each. \
             The minimum detectable leak (MDL) of a detector at an iteration count is the smallest \
             swept rate from which on its recall is at least 95 %. The default sweep takes about a \
             minute on two cores; for the goals of docs/power.md use e.g. \
@@ -107,9 +107,14 @@ struct PowerCommand: ParsableCommand {
             try ids.split(separator: ",").map { try catalog.entry(for: $0.trimmingCharacters(in: .whitespaces)) }
         } ?? catalog.entries
         for entry in chosen {
-            for variant in entry.scenario.variants where variant.role != .leaky {
+            for variant in entry.scenario.variants {
+                // Negatives by their truth, not their role: a fixed variant may still leak by design.
+                let probe = RunPlan(entry: entry, variant: variant, parameterOverrides: ["seed": "42"], mallocConf: conf)
+                guard (try? probe.truth())?.verdict.isLeak == false else { continue }
                 for index in 0..<negativeRepeat {
-                    plans.append(RunPlan(entry: entry, variant: variant, parameterOverrides: ["seed": String(42 + index)], mallocConf: conf))
+                    var plan = probe
+                    plan.parameterOverrides["seed"] = String(42 + index)
+                    plans.append(plan)
                     cells.append(nil)
                 }
             }

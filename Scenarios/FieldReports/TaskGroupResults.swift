@@ -43,19 +43,29 @@ let taskGroupResultsScenario = Scenario(
         Variant(
             name: "group-never-awaited", role: .leaky,
             summary: "`withTaskGroup` for the service's life, a child per job, `next()` never called",
-            truth: .leak(reachable: true, bytes: 500, bytesTolerance: 0.3, objects: 3, note: "to be measured"),
+            truth: .leak(
+                reachable: true, bytes: 1_450, objects: 3,
+                note: """
+                    Measured 1,448 B and 3 allocations per job at 2,000 and 4,000 iterations \
+                    (release build, jemalloc with tcache off): the finished child task (its frame and result slot) and its JobOutcome, \
+                    queued in the group until next(). The kernel counts live outcomes and checks \
+                    the group holds every job's at tear-down.
+                    """),
             source: SourceLocation(region: "group-never-awaited"),
             makeWorkload: { _ in JobRunner(kind: .neverAwaited) }),
         Variant(
             name: "discarding-group", role: .fixed,
             summary: "`withDiscardingTaskGroup`: each child is freed when it finishes",
-            truth: .clean(note: "to be measured"),
+            truth: .clean(note: "Measured 0 B per job: each child is freed when it finishes; the kernel checks no outcome is held."),
             source: SourceLocation(region: "discarding-group"),
             makeWorkload: { _ in JobRunner(kind: .discarding) }),
         Variant(
             name: "group-drained-in-batches", role: .decoy,
             summary: "`withTaskGroup`, drained with `next()` every `drain-every` jobs: grows, then falls back",
-            truth: .bounded(note: "to be measured"),
+            truth: .bounded(note: """
+                Grows by ~1.4 KiB per job up to `drain-every` jobs (64: ~93 KiB), then falls back to \
+                nothing at each drain: a sawtooth with no long-run slope (measured 0 B per job).
+                """),
             source: SourceLocation(region: "group-drained-in-batches"),
             makeWorkload: { JobRunner(kind: .drainedInBatches(every: $0.integer("drain-every"))) }),
     ],
@@ -98,6 +108,7 @@ final class JobRunner: ScenarioWorkload {
     init(kind: Kind) { self.kind = kind }
 
     func setUp(context: ScenarioContext) async throws {
+        DispatchCaches.fill()  // the concurrency pool's threads cache freed work items: start full
         let jobs = self.jobs
         switch kind {
         case .neverAwaited: handler = Task { await runNeverAwaited(jobs) }

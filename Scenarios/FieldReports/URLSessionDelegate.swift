@@ -46,13 +46,27 @@ let urlSessionDelegateScenario = Scenario(
         Variant(
             name: "session-never-invalidated", role: .leaky,
             summary: "the client creates a session with itself as delegate and is dropped without invalidating it",
-            truth: .leak(reachable: true, bytes: 4_000, bytesTolerance: 0.3, objects: 40, fds: 2, note: "to be measured"),
+            truth: .leak(
+                reachable: true, bytes: 9_300, objects: 40, fds: 2,
+                note: """
+                    Measured 9,312 B, 40 allocations and 2 fds per request at the default 300 \
+                    iterations, 9,328 B at 4,000 (release build, jemalloc with tcache off): the client, the session, its configuration, \
+                    operation queue and libcurl multi handle, whose wake-up socket pair is the two \
+                    fds. The kernel counts live clients and checks all of them are still alive at \
+                    tear-down. At 4,000 iterations the run reaches its fd budget and curl's socket \
+                    pairs start failing (1 fd per iteration): keep runs short. Reachable: the \
+                    session stays registered with libcurl and libdispatch (not checked with memcheck).
+                    """),
             source: SourceLocation(region: "session-never-invalidated"),
             makeWorkload: { _ in SessionNeverInvalidated() }),
         Variant(
             name: "session-invalidated", role: .fixed,
             summary: "the client calls finishTasksAndInvalidate() when done: the session drops its delegate",
-            truth: .clean(note: "to be measured"),
+            truth: .clean(note: """
+                Measured 0 B per request at 300 and 600 iterations once libdispatch's per-thread \
+                caches are full (setUp fills them: without that, the first ~1,000 sessions show \
+                ~50-130 B each, which stops by 3,000). The kernel checks no client outlives settle.
+                """),
             source: SourceLocation(region: "session-invalidated"),
             makeWorkload: { _ in SessionInvalidated() }),
     ],
@@ -93,6 +107,7 @@ class FeedClientWorkload: ScenarioWorkload {
     /// The clients this variant may leave alive after `iterations` requests.
     func expectedLive(after iterations: Int) -> ClosedRange<Int> { 0...0 }
     func iteration(_ index: Int, context: ScenarioContext) async throws {}
+    func setUp(context: ScenarioContext) async throws {}
     func settle(context: ScenarioContext) async throws {}
 
     func tearDown(context: ScenarioContext) async throws {
@@ -124,6 +139,8 @@ final class SessionInvalidated: FeedClientWorkload {
         _ = client.prepareRequest(index)
         iterations += 1
     }
+
+    override func setUp(context: ScenarioContext) async throws { DispatchCaches.fill() }
 
     /// Invalidation completes on the session's queue: give it a moment after the last request.
     override func settle(context: ScenarioContext) async throws {

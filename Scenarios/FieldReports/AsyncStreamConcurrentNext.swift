@@ -68,7 +68,7 @@ final class ConcurrentConsumers: ScenarioWorkload {
 
     /// Consumers end on the concurrency pool after finish(): wait for them before the lab samples.
     func settle(context: ScenarioContext) async throws {
-        for _ in 0..<100 where ConsumerCount.running.live > 0 { try await Task.sleep(nanoseconds: 10_000_000) }
+        for _ in 0..<500 where ConsumerCount.running.live > 0 { try await Task.sleep(nanoseconds: 10_000_000) }
     }
 
     func tearDown(context: ScenarioContext) async throws {

@@ -108,7 +108,7 @@ final class SubscriptionWorkload: ScenarioWorkload {
 
     /// Cancelled pumps finish on the concurrency pool: wait for the source to see them go.
     func settle(context: ScenarioContext) async throws {
-        for _ in 0..<100 where cancelsPump && source.subscriberCount > 0 { try await Task.sleep(nanoseconds: 10_000_000) }
+        for _ in 0..<500 where cancelsPump && source.subscriberCount > 0 { try await Task.sleep(nanoseconds: 10_000_000) }
     }
 
     func tearDown(context: ScenarioContext) async throws {

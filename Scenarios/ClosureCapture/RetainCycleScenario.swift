@@ -41,7 +41,7 @@ let retainCycleScenario = Scenario(
             name: "strong-self", role: .leaky,
             summary: "the stored callback captures self strongly: object and closure keep each other alive",
             truth: .leak(
-                reachable: false, bytes: 48, objects: 1,
+                .heap(.unreachable, bytes: 48, objects: 1),
                 note: """
                     Measured 48.6 B and 1 allocation per iteration (jemalloc, tcache off): the \
                     48 B connection object (16 B header, \

@@ -43,7 +43,7 @@ let streamMapTerminationScenario = Scenario(
             name: "pump-never-cancelled", role: .leaky,
             summary: "mapStream sets no onTermination: the pump task and the base subscription outlive the consumer",
             truth: .leak(
-                reachable: true, bytes: 2_950, objects: 12, tasks: 1,
+                .heap(.reachable, bytes: 2_950, objects: 12), .tasks(1),
                 note: """
                     Measured 2,955 B at 2,000 and 2,945 B at 4,000 iterations, 12 allocations per \
                     subscription (release build, jemalloc with tcache off): the suspended pump task and its frame, both streams' storage \

@@ -48,7 +48,7 @@ let urlSessionDelegateScenario = Scenario(
             name: "session-never-invalidated", role: .leaky,
             summary: "the client creates a session with itself as delegate and is dropped without invalidating it",
             truth: .leak(
-                reachable: false, bytes: 9_300, objects: 40, fds: 2,
+                .heap(.unreachable, bytes: 9_300, objects: 40), .fds(2),
                 note: """
                     Measured 9,312 B, 40 allocations and 2 fds per request at the default 300 \
                     iterations, 9,328 B at 4,000 (release build, jemalloc with tcache off): the client, the session, its configuration, \

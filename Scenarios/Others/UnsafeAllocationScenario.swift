@@ -37,7 +37,7 @@ let unsafeAllocationScenario = Scenario(
             name: "allocate-never-deallocated", role: .leaky,
             summary: "UnsafeMutableRawPointer.allocate, written, and the pointer dropped",
             truth: .leak(
-                reachable: false, bytes: 1_024, objects: 1,
+                .heap(.unreachable, bytes: 1_024, objects: 1),
                 note: "Measured 1,024.6 B and 1 allocation per iteration (jemalloc, tcache off): the block itself, an exact size class. Unreachable once the pointer is dropped."),
             source: SourceLocation(region: "allocate-never-deallocated"),
             makeWorkload: { RawBufferNeverDeallocated(blockBytes: $0.integer("block-bytes")) }),
@@ -51,7 +51,7 @@ let unsafeAllocationScenario = Scenario(
             name: "strdup-never-freed", role: .leaky,
             summary: "a C string made with strdup for a C API and never freed (cgo's C.CString without C.free)",
             truth: .leak(
-                reachable: false, bytes: 1_024, objects: 1,
+                .heap(.unreachable, bytes: 1_024, objects: 1),
                 note: "Measured 1,024.6 B and 1 allocation per iteration (jemalloc, tcache off): the copy, 1,023 characters and a NUL. Unreachable once the pointer is dropped."),
             source: SourceLocation(region: "strdup-never-freed"),
             makeWorkload: { CStringNeverFreed(blockBytes: $0.integer("block-bytes")) }),

@@ -34,7 +34,7 @@ let unclosedFilesScenario = Scenario(
             name: "closed-on-happy-path-only", role: .leaky,
             summary: "close() is at the end of the function; the early return skips it",
             truth: .leak(
-                reachable: false, bytes: 0, fds: 1,
+                .fds(1),
                 note: """
                     Measured: +1 fd per iteration, 0 heap bytes and 0 allocations: the leaked \
                     descriptor is kernel state only (an open file description of /dev/null).

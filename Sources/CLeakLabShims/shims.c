@@ -49,3 +49,10 @@ int leaklab_spawn_add_closefrom(posix_spawn_file_actions_t *actions, int lowfd) 
     return ENOSYS;
 #endif
 }
+
+#include <sys/prctl.h>
+#include <signal.h>
+
+int leaklab_set_parent_death_signal(int signal_number) {
+    return prctl(PR_SET_PDEATHSIG, signal_number, 0, 0, 0);
+}

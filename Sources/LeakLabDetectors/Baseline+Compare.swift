@@ -24,6 +24,9 @@ public struct BaselineComparison: Codable, Sendable, Equatable {
     /// What could not be compared: detectors, patterns or runs on one side only, scores undefined
     /// on one side.
     public var unmatched: [String]
+    /// Verdicts that turned wrong once but were right again when the gate re-ran their run, or
+    /// that the baseline knows to flip: not regressions. Absent when nothing was confirmed.
+    public var flaky: [FlakyCell]?
 
     /// No regressions.
     public var passed: Bool { regressions.isEmpty }

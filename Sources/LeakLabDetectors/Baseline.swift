@@ -6,7 +6,8 @@ import LeakLabModel
 ///
 /// JSON: `{schema: "leaklab.baseline/1", detectors: {NAME: {overall: DetectorMetrics,
 /// byPattern: {PATTERN: DetectorMetrics}, runs: {"scenario/variant/allocator": "correct" | "wrong" |
-/// "failed"}}}}`, keys sorted so that a baseline diffs cleanly.
+/// "failed"}, flipRates?: {"scenario/variant/allocator": 0.33}}}}`, keys sorted so that a baseline
+/// diffs cleanly.
 public struct Baseline: Codable, Sendable, Equatable {
     /// The version of this JSON shape.
     public static let currentSchema = "leaklab.baseline/1"
@@ -22,11 +23,20 @@ public struct Baseline: Codable, Sendable, Equatable {
         /// Per ``RunRecord/repeatKey``: whether the detector's verdicts on that run were right
         /// (all repeats right), wrong (some wrong), or failed (none wrong, some failed).
         public var runs: [String: RunCorrectness]
+        /// Per ``RunRecord/repeatKey``, the share of the runs measured for the baseline whose
+        /// verdict disagreed with the majority (0 < rate ≤ 0.5); keys that never flipped are left
+        /// out, and so is the whole field in baselines written before it was kept. A cell with a
+        /// flip rate is flaky: the gate reports it as such instead of as a regression.
+        public var flipRates: [String: Double]?
 
-        public init(overall: DetectorMetrics, byPattern: [String: DetectorMetrics], runs: [String: RunCorrectness]) {
+        public init(
+            overall: DetectorMetrics, byPattern: [String: DetectorMetrics], runs: [String: RunCorrectness],
+            flipRates: [String: Double]? = nil
+        ) {
             self.overall = overall
             self.byPattern = byPattern
             self.runs = runs
+            self.flipRates = flipRates
         }
     }
 
@@ -47,7 +57,7 @@ public struct Baseline: Codable, Sendable, Equatable {
             var correctness: [String: RunCorrectness] = [:]
             for run in runs {
                 guard let verdict = run.verdict(of: score.detector) else { continue }
-                let outcome = VerdictOutcome(verdict: verdict, truth: run.truth)
+                let outcome = VerdictOutcome(verdict: verdict, run: run)
                 let this: RunCorrectness = outcome == .failed ? .failed : outcome.isCorrect ? .correct : .wrong
                 switch (correctness[run.repeatKey], this) {
                 case (nil, _), (.correct?, _), (.failed?, .wrong): correctness[run.repeatKey] = this

@@ -18,7 +18,8 @@ public struct ResourcesDetector: BuiltInDetector {
     /// Fds or threads per iteration below which what is left is a one-off, not a leak.
     public var perIteration: Double
 
-    public init() { self.init(maximumLeft: 2, perIteration: Leakage.noise.fds) }
+    /// One fd or thread per 20 iterations: below it, what is left is a one-off.
+    public init() { self.init(maximumLeft: 2, perIteration: 0.05) }
 
     public init(maximumLeft: Double, perIteration: Double) {
         self.maximumLeft = maximumLeft

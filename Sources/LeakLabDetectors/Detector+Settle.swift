@@ -14,12 +14,12 @@ public struct SettleDetector: BuiltInDetector {
         the allocator keeps after a free look kept.
         """
 
-    /// Bytes left per iteration above which the run leaks (``Leakage/noise``'s bytes).
+    /// Bytes left per iteration above which the run leaks: 32 B.
     public var bytesPerIteration: Double
     /// Bytes left, in all, below which a difference is noise.
     public var minimumBytes: Double
 
-    public init() { self.init(bytesPerIteration: Leakage.noise.bytes, minimumBytes: 16 * 1024) }
+    public init() { self.init(bytesPerIteration: 32, minimumBytes: 16 * 1024) }
 
     public init(bytesPerIteration: Double, minimumBytes: Double) {
         self.bytesPerIteration = bytesPerIteration

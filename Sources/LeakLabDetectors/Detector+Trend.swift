@@ -17,7 +17,7 @@ public struct TrendDetector: BuiltInDetector {
         looks kept.
         """
 
-    /// Heap bytes per iteration below which a slope is noise (``Leakage/noise``'s bytes).
+    /// Heap bytes per iteration below which a slope is noise: 32 B.
     public var bytesFloor: Double
     /// Fds or threads per iteration below which a slope is noise.
     public var resourceFloor: Double
@@ -25,7 +25,7 @@ public struct TrendDetector: BuiltInDetector {
     /// to ~64 KiB of freed work items per thread, filled at its own pace.
     public var minimumHeapRise: Double
 
-    public init() { self.init(bytesFloor: Leakage.noise.bytes, resourceFloor: Leakage.noise.fds) }
+    public init() { self.init(bytesFloor: 32, resourceFloor: 0.05) }
 
     public init(bytesFloor: Double, resourceFloor: Double, minimumHeapRise: Double = 32 * 1024) {
         self.bytesFloor = bytesFloor

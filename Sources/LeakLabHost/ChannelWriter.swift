@@ -29,8 +29,9 @@ final class ChannelWriter {
             let written = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
             if written < 0 {
                 if errno == EINTR { continue }
-                // The runner has gone: nobody is left to report to.
-                _exit(4)
+                // EPIPE: the runner has gone, nobody is left to report to. Anything else (EBADF,
+                // ENOTSOCK…): the scenario closed or replaced fd 3, and the runner must hear why.
+                _exit(errno == EPIPE ? Host.ExitCode.runnerGone.rawValue : Host.ExitCode.channelClosed.rawValue)
             }
             offset += written
         }

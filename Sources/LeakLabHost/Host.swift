@@ -15,9 +15,15 @@ public enum Host {
         case scenarioFailed = 1
         case badRequest = 2
         case internalError = 3
+        /// Writing to the runner failed with EPIPE: the runner has gone.
+        case runnerGone = 4  // ChildChannel.runnerGoneStatus
+        /// Writing to the runner failed with EBADF or the like: the scenario closed (or replaced)
+        /// the lab's channel, fd 3.
+        case channelClosed = 5  // ChildChannel.channelClosedStatus
     }
 
     public static func main(arguments: [String]) -> Never {
+        ResourceLimits.dieWithRunner()
         signal(SIGPIPE, SIG_IGN)
         guard arguments.count == 2, let data = arguments[1].data(using: .utf8),
               let request = try? JSONDecoder().decode(RunRequest.self, from: data)
@@ -53,7 +59,9 @@ public enum Host {
                 exit(ExitCode.badRequest.rawValue)
             }
             let parameters = try ParameterValues(specs: scenario.allParameters, overrides: request.parameters)
-            context = ScenarioContext(parameters: parameters)
+            context = ScenarioContext(
+                parameters: parameters, warmUpIterations: request.warmUpIterations,
+                workloadIterations: request.workloadIterations)
             workload = try variant.makeWorkload(parameters)
         } catch {
             channel.send(.failed(phase: .setUp, message: String(describing: error)))

@@ -1,27 +1,42 @@
+import CLeakLabShims
 import Glibc
 import LeakLabModel
 
 /// Limits the child sets on itself before it loads any plugin code.
 ///
-/// RLIMIT_NOFILE is the open-files budget. RLIMIT_DATA is a backstop at
-/// ``Budgets/dataLimitBytes`` (twice the memory budget, at least budget + 2 GiB, since thread
-/// stacks and allocator reservations count toward it); the runner watches RSS against the budget
-/// itself and stops the child first. No core dumps: crashing is an expected outcome here.
+/// First it ties its life to the runner's: PR_SET_PDEATHSIG (SIGKILL when the runner dies, however
+/// it dies), then a check that the runner named in ``ContainmentChannel/parentPIDKey`` is still its
+/// parent (it may have died before the request was made).
 ///
-/// When the runner made a cgroup v2 for this run it names the group's `cgroup.procs` in
-/// ``MemoryCgroupChannel/environmentKey``; the child moves itself in here, so everything the plugin
-/// allocates is charged to the group and its `memory.max`.
+/// When the runner made cgroups for this run it names their `cgroup.procs` files in
+/// ``ContainmentChannel/cgroupProcsKey``; the child moves itself into each, so everything the plugin
+/// allocates (tmpfs and memfd pages included) is charged to the run's memory limit, every thread
+/// and process it starts counts against the run's pids limit, and whatever it leaves behind can be
+/// found and killed.
+///
+/// RLIMIT_NOFILE is the open-files budget. RLIMIT_DATA is a backstop at
+/// ``Budgets/dataLimitBytes``: roomy enough for every thread the thread budget allows with its
+/// 8 MiB stack reservation (address space is not memory use); the runner's watchdog and the
+/// cgroup stop the child long before it. No core dumps: crashing is an expected outcome here.
 enum ResourceLimits {
     static func apply(_ budgets: Budgets) {
-        if let procs = getenv(MemoryCgroupChannel.environmentKey).map({ String(cString: $0) }), !procs.isEmpty {
-            joinCgroup(procs)
+        if let procs = getenv(ContainmentChannel.cgroupProcsKey).map({ String(cString: $0) }), !procs.isEmpty {
+            for path in procs.split(separator: ":") { joinCgroup(String(path)) }
         }
         set(RLIMIT_NOFILE, UInt(budgets.openFiles))
         set(RLIMIT_DATA, UInt(budgets.dataLimitBytes))
         set(RLIMIT_CORE, 0)
     }
 
-    /// Writes our pid to `cgroup.procs`. A failure is not fatal: the runner's RSS watchdog and
+    /// Dies with the runner: the kernel sends SIGKILL when the parent goes, and a parent that is
+    /// already gone (we were re-parented before asking) ends us now. Called first thing in main.
+    static func dieWithRunner() {
+        _ = leaklab_set_parent_death_signal(SIGKILL)
+        guard let text = getenv(ContainmentChannel.parentPIDKey), let runner = Int32(String(cString: text)) else { return }
+        if getppid() != runner { _exit(Host.ExitCode.runnerGone.rawValue) }
+    }
+
+    /// Writes our pid to `cgroup.procs`. A failure is not fatal: the runner's watchdog and
     /// RLIMIT_DATA still hold, and the runner sees from `cgroup.procs` whether we got in.
     private static func joinCgroup(_ procsPath: String) {
         let fd = open(procsPath, O_WRONLY | O_CLOEXEC)

@@ -25,6 +25,7 @@ final class ScenarioDriver {
         var phase = Phase.setUp
         do {
             context._enter(.setUp)
+            await RuntimeWarmUp.fillDispatchCaches()
             try sampler.take(phase: .setUp, iteration: 0)
             noise.fill()
             // The settle phase sleeps; the first sleep sets up the runtime's timer machinery (and

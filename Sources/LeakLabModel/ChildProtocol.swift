@@ -96,4 +96,9 @@ public enum ChildChannel {
     /// The environment variable that tells the child which fd to use when not 3 (tools that wrap
     /// the child may open their own fds first).
     public static let environmentKey = "LEAKLAB_CHANNEL_FD"
+    /// The host's exit status when a write to the runner failed with EPIPE (the runner has gone).
+    public static let runnerGoneStatus: Int32 = 4
+    /// The host's exit status when a write to the runner failed otherwise (EBADF: the scenario
+    /// closed fd 3, or put something else there).
+    public static let channelClosedStatus: Int32 = 5
 }

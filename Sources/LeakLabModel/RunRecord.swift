@@ -24,7 +24,8 @@ public struct RunRecord: Codable, Sendable, Equatable {
     public var sampleEvery: Int
     public var truth: GroundTruth
     public var outcome: RunOutcome
-    /// What ended the run, when it did not complete: the budget, the signal, the error.
+    /// What ended the run, when it did not complete: the budget, the signal, the error; then what
+    /// the runner had to contain, if anything (``ContainmentReport/notes``), completed or not.
     public var outcomeDetail: String?
     public var budgets: Budgets
     public var wallSeconds: Double
@@ -38,9 +39,13 @@ public struct RunRecord: Codable, Sendable, Equatable {
     /// The child's peak resident memory (its VmHWM, else the highest RSS the runner saw), bytes.
     /// Absent in records written before it was kept.
     public var peakRSS: Int?
-    /// How memory was contained: `cgroup` (a cgroup v2 memory.max) or `watchdog` (the runner's
-    /// RSS watchdog and RLIMIT_DATA). Absent in records written before it was kept.
+    /// How memory was contained: `cgroup v2` (memory.max), `cgroup v1` (memory.limit_in_bytes) or
+    /// `watchdog` (the runner's RSS watchdog and RLIMIT_DATA only). Older records say `cgroup` for
+    /// v2. Absent in records written before it was kept.
     public var memoryContainment: String?
+    /// What the runner had to contain besides the outcome: leftover processes killed, output
+    /// capped, unreadable lines on the channel. Absent in records written before it was kept.
+    public var containment: ContainmentReport?
 
     public init(
         scenario: String, variant: String, pattern: String, role: Variant.Role, plugin: String,
@@ -113,10 +118,17 @@ public struct Budgets: Codable, Sendable, Equatable {
     /// 2-core machine, with every leaky scenario at its default iterations well inside.
     public static let `default` = Budgets(memoryBytes: 2 << 30, openFiles: 4_096, wallSeconds: 120)
 
-    /// RLIMIT_DATA, the backstop the child sets on itself: twice the memory budget, at least the
-    /// budget + 2 GiB (thread stacks and allocator reservations count toward it, not only what is
-    /// resident).
-    public var dataLimitBytes: Int { max(memoryBytes * 2, memoryBytes + (2 << 30)) }
+    /// RLIMIT_DATA, the backstop the child sets on itself: twice the memory budget (at least the
+    /// budget + 2 GiB, for allocator reservations), plus an 8 MiB stack reservation for every
+    /// thread the thread budget allows. RLIMIT_DATA counts address space, not memory use: without
+    /// the stacks' share a variant starting one thread per iteration ran out of it at ~300 threads
+    /// with 26 MiB resident. The watchdog (RSS) and the run's cgroup (memory.max or
+    /// memory.limit_in_bytes) are what stop a leak.
+    public var dataLimitBytes: Int { max(memoryBytes * 2, memoryBytes + (2 << 30)) + threads * Self.threadStackReservation }
+
+    /// The stack glibc reserves for a thread created with default attributes (RLIMIT_STACK, 8 MiB
+    /// on most systems).
+    public static let threadStackReservation = 8 << 20
 
     private enum CodingKeys: String, CodingKey { case memoryBytes, openFiles, wallSeconds, threads }
 

@@ -3,11 +3,13 @@ import Foundation
 import Glibc
 import LeakLabModel
 
-/// One child process: spawned in its own process group, watched against its budgets, and read
-/// line by line as it streams messages on fd 3.
+/// One child process: spawned in its own process group (and the run's cgroups, which it joins
+/// itself), watched against its budgets, and read line by line as it streams messages on fd 3.
 ///
-/// The child's stdout and stderr go to a log file (a scenario may print a lot: the runtime's
-/// continuation-misuse reports grow quadratically), of which the runner keeps the tail.
+/// The run ends when the child exits, not when fd 3 reaches end-of-file: a process the scenario
+/// forked may hold fd 3 open for ever. Its stdout and stderr go to a pipe of which the runner keeps
+/// the last ``OutputTail/capacity`` bytes in memory (a scenario may print gigabytes); nothing is
+/// written to disk.
 final class ChildProcess {
     /// Why the runner killed the child, if it did.
     enum KillReason: Equatable {
@@ -25,44 +27,78 @@ final class ChildProcess {
         var peakRSS: Int
         /// The largest data segment seen (what RLIMIT_DATA limits), bytes.
         var peakDataBytes: Int
+        /// The most threads seen: the child's own, or every task in the run's pids group.
         var peakThreads: Int
         var wallSeconds: Double
+        /// Lines on fd 3 that were not a message.
         var undecodableLines: Int
+        /// Lines on fd 3 over ``ChannelLineReader/maximumLineBytes``, and the bytes dropped with them.
+        var overlongLines = 0
+        var discardedChannelBytes = 0
+        /// Bytes written to stdout and stderr, and how many the runner kept.
+        var outputBytes = 0
+        var outputKeptBytes = 0
     }
 
     /// How often the watchdog looks at the child when it is quiet. A scenario that touches
     /// 64 MiB per iteration gains at most a few tens of MiB between two looks.
     static let pollMillis: Int32 = 5
+    /// What the runner still reads from fd 3 and the output pipe once the child has exited (a
+    /// descendant may keep writing), bytes per pipe.
+    static let drainLimit = 4 << 20
 
     let pid: pid_t
     private let readFD: Int32
+    private let outputFD: Int32
     private let start: Double
-    private let logPath: String
+    private let cgroup: RunCgroup?
+    private let token: String
+    private var output = OutputTail()
+    private var reaped = false
 
-    /// Spawns `executable` with `arguments`; fd 3 of the child is the write end of a pipe.
-    init(executable: String, arguments: [String], environment: [String: String], logPath: String) throws(RunnerError) {
-        var ends: [Int32] = [-1, -1]
-        guard pipe(&ends) == 0 else { throw .internalFailure("pipe failed: errno \(errno)") }
-        // Move both ends above the fds the child will use, so dup2 onto 3 never meets itself.
-        let readEnd = fcntl(ends[0], F_DUPFD_CLOEXEC, 10)
-        let writeEnd = fcntl(ends[1], F_DUPFD_CLOEXEC, 10)
-        close(ends[0])
-        close(ends[1])
-        let logFD = open(logPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard readEnd >= 0, writeEnd >= 0, logFD >= 0 else {
-            throw .internalFailure("cannot set up the child's pipe or log \(logPath): errno \(errno)")
+    /// Spawns `executable` with `arguments`; fd 3 of the child is the write end of a pipe, fds 1
+    /// and 2 the write end of another. The environment gains a fresh run token
+    /// (``ContainmentChannel/runTokenKey``) and, when the host is `executable` itself or runs in
+    /// its process (`hostIsChild`; not under a launcher script such as heaptrack's, whose shell
+    /// sits between), this process's pid (``ContainmentChannel/parentPIDKey``) for the host to check.
+    init(
+        executable: String, arguments: [String], environment: [String: String], cgroup: RunCgroup? = nil,
+        hostIsChild: Bool = true
+    ) throws(RunnerError) {
+        let token = UUID().uuidString.lowercased()
+        var environment = environment
+        environment[ContainmentChannel.runTokenKey] = token
+        environment[ContainmentChannel.parentPIDKey] = hostIsChild ? String(getpid()) : nil
+        var channel: [Int32] = [-1, -1]
+        var printed: [Int32] = [-1, -1]
+        guard pipe(&channel) == 0 else { throw .internalFailure("pipe failed: errno \(errno)") }
+        guard pipe(&printed) == 0 else {
+            close(channel[0])
+            close(channel[1])
+            throw .internalFailure("pipe failed: errno \(errno)")
         }
+        // Move every end above the fds the child will use, so dup2 onto 1–3 never meets itself.
+        let readEnd = fcntl(channel[0], F_DUPFD_CLOEXEC, 10)
+        let writeEnd = fcntl(channel[1], F_DUPFD_CLOEXEC, 10)
+        let outputRead = fcntl(printed[0], F_DUPFD_CLOEXEC, 10)
+        let outputWrite = fcntl(printed[1], F_DUPFD_CLOEXEC, 10)
+        for fd in channel + printed { close(fd) }
+        guard readEnd >= 0, writeEnd >= 0, outputRead >= 0, outputWrite >= 0 else {
+            throw .internalFailure("cannot set up the child's pipes: errno \(errno)")
+        }
+        // The runner never blocks on either: it reads what is there and goes back to poll().
+        for fd in [readEnd, outputRead] { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
         defer {
             close(writeEnd)
-            close(logFD)
+            close(outputWrite)
         }
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, logFD, 1)
-        posix_spawn_file_actions_adddup2(&actions, logFD, 2)
+        posix_spawn_file_actions_adddup2(&actions, outputWrite, 1)
+        posix_spawn_file_actions_adddup2(&actions, outputWrite, 2)
         posix_spawn_file_actions_adddup2(&actions, writeEnd, ChildChannel.fileDescriptor)
         _ = leaklab_spawn_add_closefrom(&actions, ChildChannel.fileDescriptor + 1)
 
@@ -87,63 +123,72 @@ final class ChildProcess {
             envp.forEach { free($0) }
         }
         var status: Int32 = 0
-        let spawned = ChildProcessGroups.spawning {
+        let spawned = ChildProcessGroups.spawning(cgroup: cgroup, token: token) {
             var pid: pid_t = 0
             status = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
             return status == 0 ? pid : nil
         }
         guard let spawned else {
             close(readEnd)
+            close(outputRead)
             throw .internalFailure("cannot start \(executable): \(String(cString: strerror(status)))")
         }
         self.pid = spawned
         self.readFD = readEnd
-        self.logPath = logPath
+        self.outputFD = outputRead
+        self.cgroup = cgroup
+        self.token = token
         self.start = Self.now()
     }
 
-    deinit { close(readFD) }
+    deinit {
+        close(readFD)
+        close(outputFD)
+        if !reaped { kill(-pid, SIGKILL) }
+    }
 
-    /// Reads messages until the child closes its end, enforcing the budgets; then reaps it.
+    /// Reads messages and output until the child exits, enforcing the budgets, and reaps it.
     ///
-    /// The watchdog reads /proc/PID/status at least every ``pollMillis``: RSS against the memory
-    /// budget, the thread count against the threads budget; past the wall-time budget the whole
-    /// process group is killed.
+    /// The watchdog reads /proc/PID/status (and the run's pids.current) at least every
+    /// ``pollMillis``: RSS against the memory budget, threads against the threads budget; past the
+    /// wall-time budget the whole process group is killed. Once the child has exited, what is
+    /// already in the pipes is read (up to ``drainLimit``) and the run is over, whoever still
+    /// holds their write ends.
     func monitor(budgets: Budgets, onMessage: (ChildMessage) -> Void) -> Termination {
-        var pending: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        var lines = ChannelLineReader()
         var killedFor: KillReason?
         var peakRSS = 0, peakData = 0, peakThreads = 0
         var undecodable = 0
         let decoder = JSONDecoder()
         var statusBuffer = [UInt8](repeating: 0, count: 4_096)
+        var numberBuffer = [UInt8](repeating: 0, count: 64)
 
-        func drainLines() {
-            while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
-                let line = Data(pending[..<newline])
-                pending.removeSubrange(...newline)
-                if let message = try? decoder.decode(ChildMessage.self, from: line) {
-                    onMessage(message)
-                } else {
-                    undecodable += 1
-                }
+        func handle(_ line: UnsafeRawBufferPointer) {
+            guard !line.isEmpty else { return }
+            if let message = try? decoder.decode(ChildMessage.self, from: Data(line)) {
+                onMessage(message)
+            } else {
+                undecodable += 1
             }
         }
 
         /// One look at the child; kills its group when it is over a budget.
         func watch() {
             guard killedFor == nil else { return }
+            let tasks = cgroup?.tasksNow(buffer: &numberBuffer) ?? 0
             if let status = Self.status(of: pid, buffer: &statusBuffer) {
                 peakRSS = max(peakRSS, status.rss, status.highWaterMark)
                 peakData = max(peakData, status.data)
-                peakThreads = max(peakThreads, status.threads)
+                let threads = max(status.threads, tasks)
+                peakThreads = max(peakThreads, threads)
                 if status.rss > budgets.memoryBytes {
                     killedFor = .memory(status.rss)
                     kill(-pid, SIGKILL)
                     return
                 }
-                if status.threads > budgets.threads {
-                    killedFor = .threads(status.threads)
+                if threads > budgets.threads {
+                    killedFor = .threads(threads)
                     kill(-pid, SIGKILL)
                     return
                 }
@@ -155,51 +200,74 @@ final class ChildProcess {
             }
         }
 
-        var open = true
-        while open {
-            var descriptor = pollfd(fd: readFD, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&descriptor, 1, Self.pollMillis)
-            if ready > 0 {
-                let count = chunk.withUnsafeMutableBytes { read(readFD, $0.baseAddress, $0.count) }
+        /// Reads what `fd` has now, at most `limit` bytes; false at end-of-file or on an error.
+        func readAvailable(_ fd: Int32, limit: Int = .max, into sink: (UnsafeRawBufferPointer) -> Void) -> Bool {
+            var total = 0
+            while total < limit {
+                let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
                 if count > 0 {
-                    pending.append(contentsOf: chunk[..<count])
-                    drainLines()
-                } else if count == 0 || errno != EINTR {
-                    open = false
+                    total += count
+                    chunk.withUnsafeBytes { sink(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+                    continue
                 }
+                if count < 0 && errno == EINTR { continue }
+                return count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)
+            }
+            return true
+        }
+        func channelSink(_ bytes: UnsafeRawBufferPointer) { lines.consume(bytes, onLine: handle) }
+        func outputSink(_ bytes: UnsafeRawBufferPointer) { output.append(bytes) }
+
+        var channelOpen = true, outputOpen = true
+        var status: Int32 = 0
+        while true {
+            var descriptors = [
+                pollfd(fd: channelOpen ? readFD : -1, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: outputOpen ? outputFD : -1, events: Int16(POLLIN), revents: 0),
+            ]
+            if poll(&descriptors, 2, Self.pollMillis) > 0 {
+                // A bounded read per wake-up, so a flood on one pipe cannot starve the other or the watchdog.
+                if descriptors[0].revents != 0 { channelOpen = readAvailable(readFD, limit: 1 << 20, into: channelSink) }
+                if descriptors[1].revents != 0 { outputOpen = readAvailable(outputFD, limit: 1 << 20, into: outputSink) }
+            }
+            if waitpid(pid, &status, WNOHANG) == pid {
+                reaped = true
+                break
             }
             watch()
         }
-        drainLines()
-
-        // The pipe is closed; the child is exiting or was killed. Reap it, still watching it (a
-        // child that closed fd 3 itself and then hangs or grows).
-        var status: Int32 = 0
-        while waitpid(pid, &status, WNOHANG) == 0 {
-            watch()
-            usleep(UInt32(Self.pollMillis) * 1_000)
-        }
-        ChildProcessGroups.finished(pid)
-        // Whatever else the scenario started in the group goes with it.
-        kill(-pid, SIGKILL)
+        // The child is gone; take what it (or a descendant) already wrote, no more.
+        if channelOpen { _ = readAvailable(readFD, limit: Self.drainLimit, into: channelSink) }
+        if outputOpen { _ = readAvailable(outputFD, limit: Self.drainLimit, into: outputSink) }
+        if lines.pendingBytes > 0 { undecodable += 1 }  // a last line without its newline
 
         let exited = (status & 0x7f) == 0
         return Termination(
             exitStatus: exited ? (status >> 8) & 0xff : nil,
             signal: exited ? nil : status & 0x7f,
             killedFor: killedFor, peakRSS: peakRSS, peakDataBytes: peakData, peakThreads: peakThreads,
-            wallSeconds: Self.now() - start, undecodableLines: undecodable)
+            wallSeconds: Self.now() - start, undecodableLines: undecodable,
+            overlongLines: lines.overlongLines, discardedChannelBytes: lines.discardedBytes,
+            outputBytes: output.totalBytes, outputKeptBytes: output.keptBytes)
     }
 
-    /// The last `limit` bytes the child printed, then the log is removed.
-    func takeOutputTail(limit: Int = 4_096) -> String {
-        defer { unlink(logPath) }
-        guard let handle = FileHandle(forReadingAtPath: logPath) else { return "" }
-        defer { try? handle.close() }
-        let size = (try? handle.seekToEnd()) ?? 0
-        try? handle.seek(toOffset: size > UInt64(limit) ? size - UInt64(limit) : 0)
-        let data = (try? handle.readToEnd()) ?? Data()
-        return String(decoding: data, as: UTF8.self)
+    /// Kills whatever the child left behind — everything in the run's cgroups (or, without one,
+    /// every process carrying the run token), then its process group — and returns what was
+    /// killed, as `name (pid N)`. Call once, after ``monitor(budgets:onMessage:)``.
+    ///
+    /// - Parameter inCgroup: whether the child got into the run's cgroups; if not, its leftovers
+    ///   are looked for by the run token.
+    func killLeftovers(inCgroup: Bool) -> [String] {
+        var killed = inCgroup ? cgroup?.killAll() ?? [] : []
+        if !inCgroup { killed += LeftoverProcesses.killAll(token: token) }
+        kill(-pid, SIGKILL)  // whatever of the group neither found (a cleared environment)
+        ChildProcessGroups.finished(pid)
+        return killed
+    }
+
+    /// The last `limit` bytes the child printed.
+    func outputTail(limit: Int = 4_096) -> String {
+        String(decoding: output.last(limit), as: UTF8.self)
     }
 
     /// What the watchdog reads of a process, bytes and counts.

@@ -1,44 +1,53 @@
 import Foundation
 import Glibc
 
-/// The process groups of every child this process is running, so an interrupted command can kill
-/// them all before it exits (each child leads its own group: killing the group takes whatever the
-/// scenario started with it).
+/// Every child this process is running, with its process group, its run's cgroups and its run
+/// token, so an interrupted command (SIGINT, SIGTERM, SIGHUP) can kill them all, and everything
+/// they started, before it exits.
 public enum ChildProcessGroups {
     private static let state = State()
 
-    /// Kills every running child's group, and every child spawned from now on as soon as it is
-    /// spawned. Returns how many groups it killed. For a command that is about to exit.
+    /// Kills every running child's group and whatever is in its run's cgroups (or carries its run
+    /// token), and every child spawned from now on as soon as it is spawned. Returns how many
+    /// children it killed. For a command that is about to exit.
     @discardableResult
     public static func killAllAndClose() -> Int {
         state.lock.lock()
         defer { state.lock.unlock() }
         state.closed = true
-        for pid in state.running { kill(-pid, SIGKILL) }
+        for pid in state.running.keys { kill(-pid, SIGKILL) }
+        for (_, run) in state.running {
+            if let cgroup = run.cgroup { _ = cgroup.killAll() } else { _ = LeftoverProcesses.killAll(token: run.token) }
+        }
         return state.running.count
     }
 
     /// Runs `spawn` (which returns the new child's pid, or nil) and records the child, under the
     /// lock `killAllAndClose` takes: no child can start unseen while the command exits.
-    static func spawning(_ spawn: () -> pid_t?) -> pid_t? {
+    static func spawning(cgroup: RunCgroup?, token: String, _ spawn: () -> pid_t?) -> pid_t? {
         state.lock.lock()
         defer { state.lock.unlock() }
         guard let pid = spawn() else { return nil }
         if state.closed { kill(-pid, SIGKILL) }
-        state.running.insert(pid)
+        state.running[pid] = Run(cgroup: cgroup, token: token)
         return pid
     }
 
-    /// The child was reaped.
+    /// The child was reaped and its leftovers killed.
     static func finished(_ pid: pid_t) {
         state.lock.lock()
         defer { state.lock.unlock() }
-        state.running.remove(pid)
+        state.running[pid] = nil
+    }
+
+    private struct Run {
+        var cgroup: RunCgroup?
+        var token: String
     }
 
     private final class State: @unchecked Sendable {
         let lock = NSLock()
-        var running = Set<pid_t>()
+        var running: [pid_t: Run] = [:]
         var closed = false
     }
 }

@@ -50,6 +50,20 @@ public struct RunPlan: Sendable {
         try AllocatorOptions(allocatorOptions).environment(for: allocator)
     }
 
+    /// The variant's truth at this plan's settings (``Variant/truth(for:)``): its declared truth,
+    /// or what its truth function gives for these parameters and iteration counts.
+    /// - Throws: ``RunnerError/usage(_:)`` for an unknown or invalid parameter or iteration count.
+    public func truth() throws(RunnerError) -> GroundTruth {
+        let request = try request()
+        guard variant.truthForSettings != nil else { return variant.truth }
+        guard let parameters = try? ParameterValues(specs: entry.scenario.allParameters, overrides: request.parameters) else {
+            return variant.truth
+        }
+        return variant.truth(for: RunSettings(
+            parameters: parameters, warmUpIterations: request.warmUpIterations,
+            workloadIterations: request.workloadIterations))
+    }
+
     /// The child's request, with parameters validated against the scenario.
     /// - Throws: ``RunnerError/usage(_:)`` for an unknown or invalid parameter or iteration count.
     public func request() throws(RunnerError) -> RunRequest {
@@ -64,6 +78,9 @@ public struct RunPlan: Sendable {
         let workload = workloadIterations ?? scenario.defaultIterations
         guard warmUp >= 0, workload >= 2 else {
             throw .usage("iterations must be at least 2 and warm-up at least 0 (got \(workload) and \(warmUp))")
+        }
+        if let maximum = scenario.maximumIterations, workload > maximum {
+            throw .usage("\(scenario.id) runs at most \(maximum) workload iterations (asked for \(workload)): lower --iterations")
         }
         let settings = try allocatorSettings()
         return RunRequest(

@@ -28,6 +28,7 @@ public struct Runner: Sendable {
     /// everything that happens once the child runs is an outcome.
     public func run(_ plan: RunPlan, onEvent: (Event) -> Void = { _ in }) throws(RunnerError) -> RunRecord {
         let request = try plan.request()
+        let truth = try plan.truth()
         let requestJSON: String
         do {
             requestJSON = String(decoding: try JSONEncoder().encode(request), as: UTF8.self)
@@ -39,13 +40,13 @@ public struct Runner: Sendable {
         }
         let settings = try plan.allocatorSettings()
         var environment = try ChildEnvironment.make(allocator: plan.allocator, mallocConf: plan.mallocConf, options: settings)
-        // A cgroup v2 memory group where one can be made; the child joins it before loading plugin code.
-        let cgroup = MemoryCgroup(budgets: plan.budgets)
+        // The run's cgroups where they can be made; the child joins them before loading plugin code.
+        let cgroup = RunCgroup(budgets: plan.budgets)
         defer { cgroup?.remove() }
-        if let cgroup { environment[MemoryCgroupChannel.environmentKey] = cgroup.procsPath }
-        let logPath = "\(NSTemporaryDirectory())leaklab-\(getpid())-\(UUID().uuidString.prefix(8)).log"
+        if let cgroup { environment[ContainmentChannel.cgroupProcsKey] = cgroup.procsPaths.joined(separator: ":") }
 
-        let child = try ChildProcess(executable: hostExecutable, arguments: [requestJSON], environment: environment, logPath: logPath)
+        let child = try ChildProcess(
+            executable: hostExecutable, arguments: [requestJSON], environment: environment, cgroup: cgroup)
         onEvent(.started(pid: child.pid))
         var joinedCgroup = false
 
@@ -71,25 +72,37 @@ public struct Runner: Sendable {
                 finished = true
             }
         }
-        let output = child.takeOutputTail()
+        if let cgroup, !joinedCgroup { joinedCgroup = cgroup.contains(child.pid) }  // a child that never said hello
+        let leftovers = child.killLeftovers(inCgroup: joinedCgroup)
+        let output = child.outputTail()
+        let inGroup = joinedCgroup ? cgroup : nil
         let containment = Containment(
-            cgroupLimit: joinedCgroup ? cgroup?.limitBytes : nil, oomKills: joinedCgroup ? cgroup?.oomKills() ?? 0 : 0)
-        let (outcome, detail) = Self.classify(
+            kind: inGroup?.kind, cgroupLimit: inGroup?.memoryLimit, oomKills: inGroup?.oomKills() ?? 0,
+            pidsLimit: inGroup?.pidsLimit, pidsRefused: inGroup?.pidsRefused() ?? 0, groupPeak: inGroup?.memoryPeak())
+        let report = ContainmentReport(
+            cgroup: inGroup?.kind.rawValue ?? "none", killedLeftovers: leftovers,
+            outputBytes: termination.outputBytes, outputKeptBytes: termination.outputKeptBytes,
+            undecodableLines: termination.undecodableLines, overlongLines: termination.overlongLines,
+            discardedChannelBytes: termination.discardedChannelBytes, groupMemoryPeak: containment.groupPeak,
+            pidsRefused: inGroup?.pidsLimit == nil ? nil : containment.pidsRefused)
+        var (outcome, detail) = Self.classify(
             termination: termination, finished: finished, failure: failure, samples: samples, budgets: plan.budgets,
             containment: containment, output: output)
+        if !report.notes.isEmpty { detail = ([detail].compactMap { $0 } + report.notes).joined(separator: "; ") }
 
         var record = RunRecord(
             scenario: plan.entry.scenario.id, variant: plan.variant.name,
             pattern: plan.entry.scenario.pattern.rawValue, role: plan.variant.role,
             plugin: plan.entry.plugin.name, allocator: allocator, parameters: request.parameters,
             warmUpIterations: request.warmUpIterations, workloadIterations: request.workloadIterations,
-            sampleEvery: request.sampleEvery, truth: plan.variant.truth, outcome: outcome,
+            sampleEvery: request.sampleEvery, truth: truth, outcome: outcome,
             outcomeDetail: detail, budgets: plan.budgets, wallSeconds: termination.wallSeconds,
             unavailableMetrics: unavailable, samples: samples,
             childOutput: output.isEmpty ? nil : output)
         record.mallocConf = environment["MALLOC_CONF"]
         record.peakRSS = termination.peakRSS > 0 ? termination.peakRSS : samples.compactMap(\.rss).max()
-        record.memoryContainment = joinedCgroup ? "cgroup" : "watchdog"
+        record.memoryContainment = inGroup?.kind.rawValue ?? "watchdog"
+        record.containment = report
         record.allocatorOptions = settings.applied.isEmpty ? nil : settings.applied
         if outcome == .completed { record.growth = Growth.measure(record.trace) }
         return record
@@ -97,10 +110,17 @@ public struct Runner: Sendable {
 
     /// What the kernel did to the child besides what the runner saw.
     struct Containment {
-        /// memory.max of the run's cgroup, when the child was in one.
+        /// The cgroups the child was in, if any.
+        var kind: RunCgroupSupport.Kind?
+        /// memory.max / memory.limit_in_bytes of the run's group, when the child was in one.
         var cgroupLimit: Int?
-        /// `oom_kill` from the group's memory.events.
+        /// `oom_kill` from the group's memory.events (v2) or memory.oom_control (v1).
         var oomKills = 0
+        /// pids.max, and how many forks or thread creations it refused.
+        var pidsLimit: Int?
+        var pidsRefused = 0
+        /// The memory group's peak charge, bytes.
+        var groupPeak: Int?
     }
 
     /// What a child prints when an allocation fails: jemalloc, the Swift runtime, glibc, Foundation.
@@ -126,7 +146,14 @@ public struct Runner: Sendable {
             break
         }
         if containment.oomKills > 0, let limit = containment.cgroupLimit {
-            return (.budgetExceeded, "memory: the run's cgroup reached its memory.max of \(Format.bytes(limit)) (budget \(Format.bytes(budgets.memoryBytes)) + margin) and the kernel's OOM killer stopped it\(peak)")
+            let file = containment.kind == .v1 ? "cgroup v1 memory.limit_in_bytes" : "cgroup v2 memory.max"
+            let group = containment.groupPeak.map { ", group peak \(Format.bytes($0)) (tmpfs and memfd pages count, RSS does not show them)" } ?? ""
+            return (.budgetExceeded, "memory: the run's \(file) of \(Format.bytes(limit)) (budget \(Format.bytes(budgets.memoryBytes)) + margin) was reached and the kernel's OOM killer stopped it\(group)\(peak)")
+        }
+        let finishedCleanly = termination.exitStatus == 0 && finished
+        if containment.pidsRefused > 0, let limit = containment.pidsLimit, !finishedCleanly {
+            let then = failure.map { "; then \($0.phase.rawValue): \($0.message)" } ?? "; the child then ended (\(Self.ending(termination)))"
+            return (.budgetExceeded, "threads: pids.max of \(limit) (the thread budget of \(budgets.threads) + margin) refused \(containment.pidsRefused) new thread\(containment.pidsRefused == 1 ? "" : "s") or process\(containment.pidsRefused == 1 ? "" : "es")\(then)")
         }
         if let failure {
             // Running out of descriptors surfaces as an error from the scenario's own open().
@@ -147,6 +174,12 @@ public struct Runner: Sendable {
         }
         if termination.exitStatus == 0 && finished {
             return (.completed, nil)
+        }
+        if termination.exitStatus == ChildChannel.channelClosedStatus {
+            return (.crashed, "the scenario closed the lab's channel (fd 3), so the host could not report and stopped (status \(ChildChannel.channelClosedStatus)) after \(samples.count) samples")
+        }
+        if termination.exitStatus == ChildChannel.runnerGoneStatus {
+            return (.crashed, "the host found the lab's channel (fd 3) broken and stopped (status \(ChildChannel.runnerGoneStatus)) after \(samples.count) samples")
         }
         if termination.exitStatus == 0 {
             return (.crashed, "exited before finishing (status 0, without reporting the end of its phases) after \(samples.count) samples")

@@ -4,17 +4,20 @@ import LeakLabKit
 import LeakLabModel
 import LeakLabRunner
 
-/// `leaklab audit`: runs every variant under jemalloc with exact accounting and checks what it
-/// measures against the truth the variant declares.
+/// `leaklab audit`: runs every variant under jemalloc with exact accounting, at N and 4N
+/// iterations, and checks what it measures against the truth the variant declares.
 struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
         abstract: "Check each variant's measured leakage against its declared truth (exit 1 on any mismatch).",
         discussion: """
-            Every variant runs under jemalloc with its thread cache off (MALLOC_CONF=tcache:false), so \
-            allocated bytes and malloc/free counts are exact. Leaky and clean variants must grow per \
-            iteration within their declared tolerance (bytes, objects, fds, threads); clean ones must \
-            also return near their baseline after settle; bounded decoys must plateau or fall back.
+            Every variant runs twice under jemalloc with its thread cache off (MALLOC_CONF=tcache:false, \
+            so allocated bytes and malloc/free counts are exact): at its workload iterations N and at \
+            4N. A leak's rate (bytes, objects, non-heap memory, fds, threads, tasks) must match its \
+            declaration after its onset in both runs and be told apart from zero by its tolerance; a \
+            clean variant must grow by nothing and keep no more at 4N than at N; a bounded one must \
+            plateau or give back; every variant must end as it declares. --mutants then audits the \
+            same runs against deliberately wrong truths and reports how many the audit rejects.
             """)
 
     @Argument(help: "Scenarios to audit (default: every loaded scenario).")
@@ -22,58 +25,78 @@ struct AuditCommand: ParsableCommand {
 
     @OptionGroup var plugins: PluginOptions
 
+    @OptionGroup var runOptions: RunOptions
+
     @Option(help: "Children run at once.")
     var jobs: Int = 2
 
-    @Option(help: ArgumentHelp("Write the audit as JSON (schema leaklab.audit/1).", valueName: "file"))
+    @Option(help: ArgumentHelp("Write the audit as JSON (schema leaklab.audit/2).", valueName: "file"))
     var json: String?
 
-    @Option(help: ArgumentHelp("Memory budget per child.", valueName: "size"))
-    var memoryBudget: String = "2GiB"
+    @Flag(help: "Also audit mutated truths of every variant and report the mutation score.")
+    var mutants = false
 
     @Flag(help: "No progress on stderr.")
     var quiet = false
 
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
-        guard ByteSize.parse(memoryBudget) != nil else { throw ValidationError("--memory-budget: '\(memoryBudget)' is not a size") }
+        guard runOptions.allocator == .jemalloc else {
+            throw ValidationError("audit measures truth under jemalloc (exact counts); --allocator \(runOptions.allocator.rawValue) is for run, validate and compare-allocators")
+        }
     }
 
     func run() throws {
         let catalog = try plugins.loadCatalog()
         let entries = try scenarios.isEmpty ? catalog.entries : scenarios.map { try catalog.entry(for: $0) }
-        var budgets = Budgets.default
-        budgets.memoryBytes = ByteSize.parse(memoryBudget)!
-        let plans = entries.flatMap { entry in
-            entry.scenario.variants.map { RunPlan(entry: entry, variant: $0, allocator: .jemalloc, budgets: budgets, mallocConf: "tcache:false") }
+        var plans: [RunPlan] = []
+        for entry in entries {
+            for variant in entry.scenario.variants {
+                let plan = try runOptions.plan(entry, variant)
+                // Fail before any child runs on a bad parameter or iteration count.
+                do { _ = try plan.request() } catch { throw ValidationError(error.description) }
+                plans.append(plan)
+                plans.append(Self.longer(plan))
+            }
         }
         let progress = MatrixProgress(total: plans.count, label: "audit", quiet: quiet)
+        let labels = plans.map { "\($0.entry.scenario.id)/\($0.variant.name)" }
         let results = MatrixRunner(runner: .besideCurrentExecutable(), jobs: jobs).run(plans) { index, _ in
-            progress.step("\(plans[index].entry.scenario.id)/\(plans[index].variant.name)")
+            progress.step(labels[index])
         }
         progress.finish()
 
-        var rows: [AuditRow] = []
-        for (plan, result) in zip(plans, results) {
+        var rows: [AuditRow] = [], mutantResults: [MutantResult] = []
+        for index in stride(from: 0, to: plans.count, by: 2) {
+            let plan = plans[index]
             let key = "\(plan.entry.scenario.id)/\(plan.variant.name)"
-            switch result {
-            case .success(let record):
-                var checks = TruthAudit.checks(for: record)
-                if TruthAudit.needsConfirmation(record, checks) {
-                    checks = try confirm(plan, first: record, checks: checks)
+            let truth = (try? plan.truth()) ?? plan.variant.truth
+            switch (results[index], results[index + 1]) {
+            case (.success(let primary), let longer):
+                var evidence = TruthAudit.Evidence(primary: primary, longer: try? longer.get())
+                var checks = TruthAudit.checks(for: evidence)
+                if TruthAudit.needsConfirmingPair(checks),
+                   case .success(let second) = Result(catching: { () throws(RunnerError) in try Runner.besideCurrentExecutable().run(plan) }),
+                   case .success(let secondLonger) = Result(catching: { () throws(RunnerError) in try Runner.besideCurrentExecutable().run(plans[index + 1]) }) {
+                    evidence.confirmingPair = (second, secondLonger)
+                    checks = TruthAudit.checks(for: evidence)
                 }
-                rows.append(AuditRow(variant: key, role: plan.variant.role.rawValue, verdict: plan.variant.truth.verdict.rawValue, checks: checks))
-            case .failure(let error):
-                rows.append(AuditRow(variant: key, role: plan.variant.role.rawValue, verdict: plan.variant.truth.verdict.rawValue, checks: [
+                rows.append(AuditRow(
+                    variant: key, role: plan.variant.role.rawValue, verdict: truth.verdict.rawValue, checks: checks))
+                if mutants { mutantResults += MutantResult.results(variant: key, evidence: evidence) }
+            case (.failure(let error), _):
+                rows.append(AuditRow(variant: key, role: plan.variant.role.rawValue, verdict: truth.verdict.rawValue, checks: [
                     TruthAudit.Check(name: "run", measured: error.description, declared: "runs", passed: false),
                 ]))
             }
         }
         print(AuditRow.table(rows))
         let failures = rows.filter { !$0.passed }
+        let mutation = mutants ? MutationSummary(mutantResults) : nil
         if let json {
-            try JSONOutput.write(AuditDocument(rows: rows, passed: failures.isEmpty), to: json)
+            try JSONOutput.write(AuditDocument(rows: rows, passed: failures.isEmpty, mutation: mutation), to: json)
         }
+        if let mutation { print(mutation.text) }
         if failures.isEmpty {
             print("audit: all \(rows.count) variants match their declared truth")
         } else {
@@ -86,19 +109,28 @@ struct AuditCommand: ParsableCommand {
             throw ExitCode(LabExitCode.checkFailed.rawValue)
         }
     }
-}
 
-extension AuditCommand {
-    /// Reruns a clean variant whose heap grew with four times the iterations (2,000 at least):
-    /// growth that does not
-    /// scale with the iterations is the runtime filling bounded caches (libdispatch keeps up to
-    /// ~1,000 freed work items per thread), not a leak.
-    func confirm(_ plan: RunPlan, first: RunRecord, checks: [TruthAudit.Check]) throws -> [TruthAudit.Check] {
+    /// The same plan at ``TruthAudit/longerRunFactor`` × its workload iterations, same warm-up —
+    /// or as many as the scenario's limit and the child's budgets allow for what the variant
+    /// declares it leaks (fds, threads, memory, with room to spare).
+    static func longer(_ plan: RunPlan) -> RunPlan {
         var longer = plan
-        longer.workloadIterations = max(first.workloadIterations * 4, 2_000)
-        longer.warmUpIterations = first.warmUpIterations
-        let second = try Runner.besideCurrentExecutable().run(longer)
-        return TruthAudit.confirmed(checks, short: first, long: second)
+        let scenario = plan.entry.scenario
+        let workload = plan.workloadIterations ?? scenario.defaultIterations
+        let warmUp = plan.warmUpIterations ?? scenario.defaultWarmUp
+        var iterations = workload * TruthAudit.longerRunFactor
+        if let maximum = scenario.maximumIterations { iterations = min(iterations, maximum) }
+        let rate = ((try? plan.truth()) ?? plan.variant.truth).perIteration
+        func cap(_ perIteration: Double, _ budget: Int) {
+            guard perIteration > 0 else { return }
+            iterations = min(iterations, Int(Double(budget) / perIteration) - warmUp)
+        }
+        cap(rate.fds, plan.budgets.openFiles * 3 / 4)
+        cap(rate.threads, plan.budgets.threads * 3 / 4)
+        cap(rate.bytes + rate.nonHeapBytes, plan.budgets.memoryBytes / 4)
+        longer.workloadIterations = max(workload, iterations)
+        longer.warmUpIterations = warmUp
+        return longer
     }
 }
 
@@ -122,22 +154,58 @@ struct AuditRow: Encodable {
 
     static func table(_ rows: [AuditRow]) -> String {
         let width = min(56, (rows.map(\.variant.count).max() ?? 10) + 2)
-        var lines = ["\("variant".padding(toLength: width, withPad: " ", startingAt: 0))role    truth    check                    measured  /  declared"]
+        let checkWidth = min(44, (rows.flatMap(\.checks).map(\.name.count).max() ?? 20) + 2)
+        var lines = ["\("variant".padding(toLength: width, withPad: " ", startingAt: 0))role    truth    \("check".padding(toLength: checkWidth, withPad: " ", startingAt: 0))measured  /  declared"]
         for row in rows {
             for (index, check) in row.checks.enumerated() {
                 let name = index == 0 ? row.variant : ""
                 let role = index == 0 ? row.role : ""
                 let truth = index == 0 ? row.verdict : ""
                 let mark = check.passed ? Terminal.style("ok", "32") : Terminal.style("MISMATCH", "31")
-                lines.append("\(name.padding(toLength: width, withPad: " ", startingAt: 0))\(role.padding(toLength: 8, withPad: " ", startingAt: 0))\(truth.padding(toLength: 9, withPad: " ", startingAt: 0))\(check.name.padding(toLength: 25, withPad: " ", startingAt: 0))\(check.measured)  /  \(check.declared)  \(mark)")
+                lines.append(UntrustedText.clean("\(name.padding(toLength: width, withPad: " ", startingAt: 0))\(role.padding(toLength: 8, withPad: " ", startingAt: 0))\(truth.padding(toLength: 9, withPad: " ", startingAt: 0))\(check.name.padding(toLength: checkWidth, withPad: " ", startingAt: 0))\(check.measured)  /  \(check.declared)") + "  \(mark)")
             }
         }
         return lines.joined(separator: "\n")
     }
 }
 
+/// `audit --mutants`: how many mutated truths the audit rejected, and which survived and why.
+struct MutationSummary: Encodable {
+    var mutants: Int
+    var killed: Int
+    /// killed ÷ mutants; 1 when there were none.
+    var score: Double
+    var survivors: [MutantResult]
+    var byVariant: [String: VariantScore]
+
+    struct VariantScore: Encodable {
+        var mutants: Int
+        var killed: Int
+    }
+
+    init(_ results: [MutantResult]) {
+        mutants = results.count
+        killed = results.filter(\.killed).count
+        score = results.isEmpty ? 1 : Double(killed) / Double(results.count)
+        survivors = results.filter { !$0.killed }
+        byVariant = Dictionary(grouping: results, by: \.variant).mapValues {
+            VariantScore(mutants: $0.count, killed: $0.filter(\.killed).count)
+        }
+    }
+
+    var text: String {
+        var lines = ["mutants: \(killed) of \(mutants) killed (score \(String(format: "%.3f", score)))"]
+        for survivor in survivors {
+            lines.append(UntrustedText.clean("  survived: \(survivor.variant) \(survivor.mutation.rawValue) — the audit cannot tell it apart: \(survivor.why ?? "")"))
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
 struct AuditDocument: Encodable {
-    var schema = "leaklab.audit/1"
+    var schema = "leaklab.audit/2"
     var rows: [AuditRow]
     var passed: Bool
+    /// Present with `--mutants`.
+    var mutation: MutationSummary?
 }

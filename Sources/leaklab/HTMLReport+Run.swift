@@ -135,7 +135,7 @@ extension HTMLReport {
     static func verdictTable(_ run: RunRecord) -> String {
         var html = "<table class=\"verdicts\"><tr><th>detector</th><th>said</th><th>vs truth</th><th class=\"num\">B/iteration</th><th>note</th></tr>"
         for verdict in run.verdicts {
-            let outcome = VerdictOutcome(verdict: verdict, truth: run.truth)
+            let outcome = VerdictOutcome(verdict: verdict, run: run)
             let said = verdict.leak.map { $0 ? "leak" : "no leak" } ?? "failed"
             let judged = outcome == .failed ? "<td class=\"fail\">failed</td>"
                 : "<td class=\"\(outcome.isCorrect ? "right" : "wrong")\">\(outcome.rawValue.uppercased())</td>"

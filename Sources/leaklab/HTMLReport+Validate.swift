@@ -99,7 +99,7 @@ extension HTMLReport {
                     html += "<td class=\"cell none\">–</td>"
                     continue
                 }
-                let outcome = VerdictOutcome(verdict: verdict, truth: run.truth)
+                let outcome = VerdictOutcome(verdict: verdict, run: run)
                 let text = outcome == .failed ? "failed" : outcome.rawValue.uppercased()
                 let note = verdict.failure ?? verdict.note ?? ""
                 html += "<td class=\"cell \(outcome.rawValue)\" title=\"\(HTML.escape(note))\">\(text)</td>"

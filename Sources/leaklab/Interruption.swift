@@ -2,14 +2,16 @@ import Dispatch
 import Foundation
 import LeakLabRunner
 
-/// SIGINT and SIGTERM during a long command: stop journaling, kill every child's process group,
-/// say how to resume, and exit 130 or 143 (128 + the signal).
+/// SIGINT, SIGTERM and SIGHUP (the terminal closed) during a long command: stop journaling, kill
+/// every child's process group and run cgroups, say how to resume, and exit 130, 143 or 129
+/// (128 + the signal). A runner killed outright (SIGKILL) cannot do this; its children die with it
+/// all the same (PR_SET_PDEATHSIG, docs/containment.md).
 enum Interruption {
     nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
 
     /// Installs the handlers. `message` is called once, on the signal, and returns what to print.
     static func install(onSignal message: @escaping @Sendable (_ name: String) -> String) {
-        for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
+        for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM"), (SIGHUP, "SIGHUP")] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {

@@ -45,6 +45,10 @@ struct RunCommand: ParsableCommand {
         let detectors = try detectorOptions.resolve()
         var records: [RunRecord] = []
         var attributions: [String] = []
+        let json = self.json
+        Interruption.install { _ in
+            json.map { "the runs finished before it are in \($0)" } ?? "nothing was written (no --json given)"
+        }
         for variant in variants {
             var plan = try options.plan(entry, variant)
             plan.sampleEvery = sampleEvery

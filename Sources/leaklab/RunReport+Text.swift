@@ -60,7 +60,9 @@ enum RunTextReport {
             let said = verdict.leak.map { $0 ? "leak" : "no leak" } ?? "failed: \(verdict.failure ?? "?")"
             let right = verdict.leak.map { $0 == record.truth.verdict.isLeak ? Terminal.style("right", "32") : Terminal.style("WRONG", "31") } ?? ""
             let rate = verdict.ratePerIteration.map { "  ~\(Format.rate($0)) B/iter" } ?? ""
-            lines.append("  detector \(verdict.detector.padding(toLength: 16, withPad: " ", startingAt: 0)) \(said.padding(toLength: 8, withPad: " ", startingAt: 0)) \(right)\(rate)")
+            // padding(toLength:) cuts longer text: a failure's reason must survive whole.
+            let column = said.count < 8 ? said.padding(toLength: 8, withPad: " ", startingAt: 0) : said
+            lines.append("  detector \(verdict.detector.padding(toLength: 16, withPad: " ", startingAt: 0)) \(column) \(right)\(rate)")
         }
         return lines
     }

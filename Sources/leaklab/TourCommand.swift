@@ -166,7 +166,7 @@ struct TourCommand: ParsableCommand {
             var line = "  " + detector.padding(toLength: 16, withPad: " ", startingAt: 0)
             for run in [leaky, fixed] {
                 guard let verdict = run.verdict(of: detector) else { line += "-".padding(toLength: 14, withPad: " ", startingAt: 0); continue }
-                let outcome = VerdictOutcome(verdict: verdict, truth: run.truth)
+                let outcome = VerdictOutcome(verdict: verdict, run: run)
                 let said = verdict.leak.map { $0 ? "leak" : "no leak" } ?? "failed"
                 let mark = outcome == .failed ? " " : outcome.isCorrect ? "✓" : "✗"
                 let cell = "\(said) \(mark)".padding(toLength: 14, withPad: " ", startingAt: 0)

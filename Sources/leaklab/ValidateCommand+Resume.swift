@@ -28,7 +28,7 @@ extension ValidateCommand {
         }
         let kept = plans.compactMap { journaled[ValidateMatrix.key($0)] }
         let journal = try journalPath.map { try RunJournal(path: $0, keeping: resume ? kept : []) }
-        if !quiet, case .unavailable = MemoryCgroup.support { Terminal.progress("note: \(MemoryCgroup.summary)\n") }
+        if !quiet, case .unavailable = RunCgroupSupport.support { Terminal.progress("note: \(RunCgroupSupport.summary)\n") }
 
         let pending = plans.filter { journaled[ValidateMatrix.key($0)] == nil }
         Interruption.install { _ in

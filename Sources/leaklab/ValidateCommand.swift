@@ -61,6 +61,12 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: "How far precision, recall or F1 may drop before it counts as a regression.")
     var baselineTolerance: Double = 0.0
 
+    @Option(help: "Runs of each cell when writing a baseline (--update-baseline): the baseline keeps the majority verdict and each cell's flip rate.")
+    var baselineSamples: Int = 5
+
+    @Option(help: "Runs of a cell whose verdict turned wrong, the first included, before --baseline calls it a regression: right in any of them, it is flaky.")
+    var confirmRuns: Int = 5
+
     @Option(help: ArgumentHelp("MALLOC_CONF for jemalloc children. The default turns the thread cache off: with it on, `allocated` swings by a few hundred KiB as per-thread caches fill and flush, which is the cache, not the application. Pass '' to score detectors under jemalloc's defaults.", valueName: "conf"))
     var mallocConf: String = "tcache:false"
 
@@ -84,6 +90,8 @@ struct ValidateCommand: ParsableCommand {
         if updateBaseline && baseline == nil { throw ValidationError("--update-baseline needs --baseline FILE to write") }
         guard ByteSize.parse(memoryBudget) != nil else { throw ValidationError("--memory-budget: '\(memoryBudget)' is not a size") }
         guard baselineTolerance >= 0 else { throw ValidationError("--baseline-tolerance must be 0 or more") }
+        guard baselineSamples >= 1 else { throw ValidationError("--baseline-samples must be at least 1") }
+        guard confirmRuns >= 1 else { throw ValidationError("--confirm-runs must be at least 1") }
         if resume && json == nil { throw ValidationError("--resume needs --json FILE: the journal it resumes is FILE.journal.jsonl") }
     }
 
@@ -136,10 +144,13 @@ struct ValidateCommand: ParsableCommand {
         if !tools.isEmpty { results = ToolPass.run(tools, plans: plans, results: results, jobs: jobs, quiet: quiet) }
 
         var runs: [RunRecord] = []
+        var byPlan: [Int: RunRecord] = [:]
         var errors: [String] = []
-        for (plan, result) in zip(plans, results) {
+        for (index, (plan, result)) in zip(plans, results).enumerated() {
             switch result {
-            case .success(let record): runs.append(record)
+            case .success(let record):
+                runs.append(record)
+                byPlan[index] = record
             case .failure(let error): errors.append("\(ValidateMatrix.key(plan)): \(error)")
             }
         }
@@ -150,14 +161,14 @@ struct ValidateCommand: ParsableCommand {
         for error in errors { Terminal.warn(error) }
 
         var comparison: BaselineComparison?
-        let current = Baseline(scores: scores, runs: runs)
         if let baseline, updateBaseline {
+            let current = measuredBaseline(plans: plans, runs: byPlan, detectors: detectors, names: detectorNames)
             do { try current.encoded().write(to: URL(fileURLWithPath: baseline), options: .atomic) } catch {
                 throw RunnerError.usage("cannot write baseline \(baseline): \(error.localizedDescription)")
             }
             print("\nbaseline written to \(baseline)")
         } else if let previous {
-            let result = Baseline.compare(current: current, baseline: previous, tolerance: baselineTolerance)
+            let result = confirmedComparison(previous: previous, plans: plans, runs: byPlan, detectors: detectors, names: detectorNames)
             comparison = result
             print(BaselineReport.render(result, path: baseline!))
         }
@@ -219,6 +230,7 @@ enum BaselineReport {
             for change in comparison.regressions { lines.append("  worse: \(change)") }
         }
         for change in comparison.improvements { lines.append("  better: \(change)") }
+        for cell in comparison.flaky ?? [] { lines.append("  flaky (not a regression): \(cell)") }
         if !comparison.unmatched.isEmpty {
             lines.append("  not compared (only on one side): \(comparison.unmatched.prefix(8).joined(separator: ", "))\(comparison.unmatched.count > 8 ? ", …" : "")")
         }

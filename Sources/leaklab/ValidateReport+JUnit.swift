@@ -15,7 +15,7 @@ enum ValidateJUnit {
             for run in runs {
                 guard let verdict = run.verdict(of: detector) else { continue }
                 let name = escape(ValidateTable.label(run))
-                let outcome = VerdictOutcome(verdict: verdict, truth: run.truth)
+                let outcome = VerdictOutcome(verdict: verdict, run: run)
                 var body = ""
                 switch outcome {
                 case .failed:
@@ -26,6 +26,8 @@ enum ValidateJUnit {
                     let said = verdict.leak == true ? "leak" : "no leak"
                     let message = "\(detector) said \(said); truth is \(run.truth.verdict.rawValue) (\(outcome.rawValue.uppercased()))"
                     body = "<failure message=\"\(escape(message))\">\(escape(verdict.note ?? ""))</failure>"
+                case .incomplete:
+                    body = "<skipped message=\"\(escape("the run ended \(run.outcome.rawValue), not as its variant declares: not scored"))\"/>"
                 case .truePositive, .trueNegative:
                     break
                 }

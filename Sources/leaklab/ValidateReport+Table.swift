@@ -15,21 +15,21 @@ enum ValidateTable {
             line += run.truth.verdict.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
             for detector in detectors {
                 guard let verdict = run.verdict(of: detector) else { line += cellText("-", 14); continue }
-                let outcome = VerdictOutcome(verdict: verdict, truth: run.truth)
-                let text = outcome == .failed ? "failed" : outcome.rawValue.uppercased()
-                let colour = outcome == .failed ? "33" : (outcome.isCorrect ? "32" : "31")
+                let outcome = VerdictOutcome(verdict: verdict, run: run)
+                let text = outcome == .failed || outcome == .incomplete ? outcome.rawValue : outcome.rawValue.uppercased()
+                let colour = outcome == .failed || outcome == .incomplete ? "33" : (outcome.isCorrect ? "32" : "31")
                 line += Terminal.style(cellText(text, 14), colour)
             }
             if run.outcome != .completed { line += "  (\(run.outcome.rawValue))" }
             lines.append(line)
         }
         lines.append("")
-        lines.append("detector".padding(toLength: 16, withPad: " ", startingAt: 0) + "  tp  fp  fn  tn fail  precision  recall     f1  latency  rate err")
+        lines.append("detector".padding(toLength: 16, withPad: " ", startingAt: 0) + "  tp  fp  fn  tn fail inc  precision  recall     f1  latency  rate err")
         for score in scores {
             let m = score.overall
             lines.append(
                 score.detector.padding(toLength: 16, withPad: " ", startingAt: 0)
-                    + [m.tp, m.fp, m.fn, m.tn, m.failed].map { pad(String($0), 4) }.joined() + " "
+                    + [m.tp, m.fp, m.fn, m.tn, m.failed, m.incomplete ?? 0].map { pad(String($0), 4) }.joined() + " "
                     + pad(ratio(m.precision), 10) + pad(ratio(m.recall), 8) + pad(ratio(m.f1), 7)
                     + pad(m.medianLatency.map { String(Int($0)) } ?? "-", 9)
                     + pad(m.medianRateError.map { String(format: "%.0f%%", $0 * 100) } ?? "-", 10)

@@ -9,7 +9,7 @@ import Testing
         let result = try CLI.run(["audit", "--json", output])
         #expect(result.status == 0, "audit failed:\n\(result.stdout.split(separator: "\n").filter { $0.contains("MISMATCH") || $0.hasPrefix("  ") || $0.hasPrefix("audit") }.joined(separator: "\n"))\n\(result.stderr)")
         let document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as? [String: Any])
-        #expect(document["schema"] as? String == "leaklab.audit/1")
+        #expect(document["schema"] as? String == "leaklab.audit/2")
         let rows = try #require(document["rows"] as? [[String: Any]])
         #expect(rows.count >= 30)
         #expect(Set(rows.compactMap { $0["verdict"] as? String }) == ["leak", "clean", "bounded"])

@@ -74,34 +74,96 @@ enum MisbehavingPlugin {
 
     func samples(_ run: [String: Any]) -> [[String: Any]] { run["samples"] as? [[String: Any]] ?? [] }
 
+    /// Each misbehaving variant's expected outcome, a text its outcome detail must contain, and
+    /// the wall time it must end within, seconds (budget 10 s; the rest end in a second or two).
+    /// Kept here until the truth model's `expectedOutcome` lands.
+    static let expected: [(variant: String, outcome: String, detail: String, seconds: Double)] = [
+        ("fast-leak", "budget-exceeded", "memory", 5),
+        ("thread-bomb", "budget-exceeded", "threads", 5),
+        ("fd-exhaustion", "budget-exceeded", "open files", 5),
+        ("segfault", "crashed", "signal 11", 5),
+        ("fatal-error", "crashed", "signal", 5),
+        ("abort", "crashed", "signal 6", 5),
+        ("early-exit", "crashed", "exited before finishing", 5),
+        ("hang-in-tear-down", "timed-out", "process group was killed", 12),
+        ("throws-in-set-up", "failed", "db.example.invalid:5432 (connection refused)", 5),
+        // Issue 14.
+        ("fork-keeps-channel", "completed", "killed 1 leftover process after the run: llmisb-keeper", 5),
+        ("daemonizes", "completed", "killed 1 leftover process after the run: llmisb-daemon", 5),
+        ("floods-output", "completed", "output capped", 8),
+        ("channel-garbage", "completed", "1 overlong line on the lab's channel", 5),
+        ("tmpfs-hog", "budget-exceeded", "memory", 5),
+        ("threads-default-stacks", "budget-exceeded", "threads", 5),
+        ("closes-channel", "crashed", "the scenario closed the lab's channel (fd 3)", 5),
+    ]
+
     @Test func validateRunsEveryMisbehavingVariantToTheEnd() throws {
         let matrix = try Self.matrix.get()
         #expect(matrix.result.status == 0, "\(matrix.result.stdout)\n\(matrix.result.stderr)")
-        #expect(matrix.runs.count == 9)
-        #expect(matrix.journalLines == 9, "every run is journaled")
+        #expect(matrix.runs.count == Self.expected.count)
+        #expect(matrix.journalLines == Self.expected.count, "every run is journaled")
         // Two at a time: the hang costs its 10 s budget, the rest a second or two each.
-        #expect(matrix.seconds < 40, "validate took \(matrix.seconds) s")
+        #expect(matrix.seconds < 45, "validate took \(matrix.seconds) s")
     }
 
-    @Test(arguments: [
-        ("fast-leak", "budget-exceeded", "memory"),
-        ("thread-bomb", "budget-exceeded", "threads"),
-        ("fd-exhaustion", "budget-exceeded", "open files"),
-        ("segfault", "crashed", "signal 11"),
-        ("fatal-error", "crashed", "signal"),
-        ("abort", "crashed", "signal 6"),
-        ("early-exit", "crashed", "exited before finishing"),
-        ("hang-in-tear-down", "timed-out", "process group was killed"),
-        ("throws-in-set-up", "failed", "db.example.invalid:5432 (connection refused)"),
-    ])
-    func eachMisbehaviourEndsWithItsOutcome(variant: String, outcome: String, detail: String) throws {
+    @Test(arguments: ContainmentTests.expected.map(\.variant))
+    func eachMisbehaviourEndsWithItsOutcome(variant: String) throws {
+        let expected = try #require(Self.expected.first { $0.variant == variant })
         let run = try run(variant)
+        var outcome = expected.outcome
+        // tmpfs pages never show in RSS: only a memory cgroup charges them.
+        if variant == "tmpfs-hog", run["memoryContainment"] as? String == "watchdog" { outcome = "completed" }
         #expect(run["outcome"] as? String == outcome, "\(variant): \(run["outcome"] ?? "-") (\(run["outcomeDetail"] ?? "-"))")
         let text = run["outcomeDetail"] as? String ?? ""
-        #expect(text.contains(detail), "\(variant): \(text)")
+        if outcome == expected.outcome { #expect(text.contains(expected.detail), "\(variant): \(text)") }
         if variant != "throws-in-set-up" {
             #expect(samples(run).count >= 2, "\(variant) keeps its samples so far")
         }
+        let seconds = run["wallSeconds"] as? Double ?? .infinity
+        #expect(seconds < expected.seconds, "\(variant) took \(seconds) s")
+    }
+
+    /// Processes a misbehaving variant leaves behind name themselves `llmisb-…`; none may be alive
+    /// (zombies waiting for pid 1 to reap them are dead).
+    static func livingLeftovers() -> [String] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.filter { Int($0) != nil }.compactMap { pid in
+            guard let comm = try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8), comm.hasPrefix("llmisb-"),
+                  let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")"), !stat[close...].hasPrefix(") Z")
+            else { return nil }
+            return "\(comm.trimmingCharacters(in: .whitespacesAndNewlines)) (pid \(pid))"
+        }
+    }
+
+    @Test func noProcessOutlivesItsRunAndTheRunSaysWhatItKilled() throws {
+        _ = try Self.matrix.get()
+        #expect(Self.livingLeftovers().isEmpty, "left behind: \(Self.livingLeftovers())")
+        for variant in ["fork-keeps-channel", "daemonizes"] {
+            let containment = try #require(try run(variant)["containment"] as? [String: Any])
+            let killed = containment["killedLeftovers"] as? [String] ?? []
+            #expect(killed.count == 1, "\(variant): \(killed)")
+        }
+    }
+
+    @Test func outputAndChannelNoiseAreCappedAndCounted() throws {
+        let flood = try #require(try run("floods-output")["containment"] as? [String: Any])
+        #expect((flood["outputBytes"] as? Int ?? 0) >= 1_600 << 20, "\(flood)")
+        #expect((flood["outputKeptBytes"] as? Int ?? .max) <= 64 << 10, "\(flood)")
+        #expect((try run("floods-output")["childOutput"] as? String ?? "").utf8.count <= 4_096)
+        let garbage = try #require(try run("channel-garbage")["containment"] as? [String: Any])
+        #expect(garbage["overlongLines"] as? Int == 1, "\(garbage)")
+        #expect((garbage["discardedChannelBytes"] as? Int ?? 0) >= 256 << 20, "\(garbage)")
+        #expect((garbage["undecodableLines"] as? Int ?? 0) >= 3, "\(garbage)")
+    }
+
+    @Test func memoryThatRSSDoesNotShowIsChargedWhereACgroupExists() throws {
+        let run = try run("tmpfs-hog")
+        guard run["memoryContainment"] as? String != "watchdog" else { return }  // no cgroup: not contained (docs/containment.md)
+        let containment = try #require(run["containment"] as? [String: Any])
+        #expect((containment["groupMemoryPeak"] as? Int ?? 0) > Self.budget, "\(containment)")
+        #expect((containment["groupMemoryPeak"] as? Int ?? .max) <= Self.budget + Self.margin, "\(containment)")
+        #expect((run["peakRSS"] as? Int ?? .max) < Self.budget / 4, "tmpfs pages are not in RSS")
     }
 
     @Test func noChildGoesAboveItsMemoryBudgetPlusTheMargin() throws {
@@ -112,6 +174,13 @@ enum MisbehavingPlugin {
         }
         let leak = try run("fast-leak")
         #expect((leak["peakRSS"] as? Int ?? 0) > Self.budget / 2, "the fast leak really grew")
+    }
+
+    @Test func threadsWithDefaultStacksReachTheThreadBudgetNotTheAddressSpaceLimit() throws {
+        let run = try run("threads-default-stacks")
+        let threads = samples(run).compactMap { $0["threads"] as? Int }.max() ?? 0
+        #expect(threads > 512, "threads went past RLIMIT_DATA's old ~300: \(threads)")
+        #expect(!(run["outcomeDetail"] as? String ?? "").contains("EAGAIN"))
     }
 
     @Test func theThreadBombIsStoppedNearItsThreadBudget() throws {

@@ -32,7 +32,7 @@ import Testing
         let plugins = try #require(document["plugins"] as? [[String: Any]])
         let plugin = try #require(plugins.first { $0["name"] as? String == "example" }, "plugins: \(plugins)")
         #expect(plugin["path"] as? String == "\(Self.productsDirectory)/libLeakLabExample.so")
-        #expect(plugin["apiVersion"] as? Int == 1)
+        #expect(plugin["apiVersion"] as? Int == 2)
         let scenarios = try #require(document["scenarios"] as? [[String: Any]])
         let scenario = try #require(scenarios.first { $0["id"] as? String == "example-string-log" })
         #expect(scenario["plugin"] as? String == "example")

@@ -10,7 +10,7 @@ import Testing
         let plugins = try #require(document["plugins"] as? [[String: Any]])
         let plugin = try #require(plugins.first { $0["name"] as? String == "blocked-tasks" })
         #expect((plugin["path"] as? String)?.hasSuffix("libLeakLabBlockedTasks.so") == true)
-        #expect(plugin["apiVersion"] as? Int == 1)
+        #expect(plugin["apiVersion"] as? Int == 2)
         let scenarios = try #require(document["scenarios"] as? [[String: Any]])
         let scenario = try #require(scenarios.first { $0["id"] as? String == "blocked-tasks" })
         #expect(scenario["pattern"] as? String == "blocked-tasks")
@@ -21,7 +21,7 @@ import Testing
         #expect(truth["verdict"] as? String == "leak")
         #expect(truth["reachable"] as? Bool == false)
         let perIteration = try #require(truth["perIteration"] as? [String: Any])
-        #expect(Set(perIteration.keys) == ["bytes", "objects", "tasks", "threads", "fds"])
+        #expect(Set(perIteration.keys) == ["bytes", "objects", "tasks", "threads", "fds", "nonHeapBytes"])
         #expect((perIteration["bytes"] as? Double ?? 0) > 1_000)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import LeakLabKit
 import Testing
 
@@ -68,5 +69,56 @@ import Testing
 
     @Test func phasesAreOrdered() {
         #expect(Phase.setUp < Phase.warmUp && Phase.warmUp < Phase.workload && Phase.settle < Phase.tearDown)
+    }
+}
+
+@Suite struct GroundTruthV2Tests {
+    @Test func partsSumIntoThePerIterationFiguresAndSayWhoCanSeeThem() {
+        let tree = GroundTruth.leak(.heap(.unreachable, bytes: 64, objects: 1), .heap(.reachable, bytes: 48, objects: 1), .fds(1))
+        #expect(tree.perIteration == Leakage(bytes: 112, objects: 2, fds: 1))
+        #expect(tree.heapBytes(.unreachable) == 64 && tree.heapBytes(.reachable) == 48)
+        #expect(tree.leakKinds == [.unreachableHeap, .reachableHeap, .fds])
+        #expect(tree.reachable, "v1's flag: some of it is still reachable")
+        #expect(GroundTruth.clean().leakKinds.isEmpty)
+    }
+
+    @Test func defaultTolerancesAreExactForCountsAndBelowEveryDeclaredFigure() {
+        let truth = GroundTruth.leak(.heap(.unreachable, bytes: 48, objects: 1), .threads(1), .tasks(2))
+        #expect(truth.tolerance.bytes == 4 && truth.tolerance.objects == 0.02)
+        #expect(truth.tolerance.threads == 0 && truth.tolerance.tasks == 0)
+        for metric in truth.declaredMetrics { #expect(truth.tolerance[metric] < truth.perIteration[metric]) }
+    }
+
+    @Test func requestedBytesAreKeptBesideServedOnes() {
+        let truth = GroundTruth.leak(.heap(.unreachable, bytes: 32, requested: 20, objects: 1))
+        #expect(truth.perIteration.bytes == 32 && truth.requestedBytes == 20)
+    }
+
+    @Test func aRandomRateIsAMeanAndASpread() {
+        let truth = GroundTruth.leak(.fds(0.615), spread: Leakage(fds: 0.315))
+        #expect(truth.rateVaries && truth.tolerance.fds == 0.315)
+    }
+
+    @Test func truthJSONWrittenByAPIVersionOneStillDecodes() throws {
+        let v1 = #"{"verdict":"leak","reachable":true,"perIteration":{"bytes":100,"objects":1,"tasks":0,"threads":0,"fds":0},"tolerance":{"bytes":79,"objects":2,"tasks":0,"threads":0,"fds":0},"note":""}"#
+        let truth = try JSONDecoder().decode(GroundTruth.self, from: Data(v1.utf8))
+        #expect(truth.shape == .linear && truth.expectedOutcome == .completed && truth.perIteration.nonHeapBytes == 0)
+        let roundTrip = try JSONDecoder().decode(GroundTruth.self, from: JSONEncoder().encode(GroundTruth.leak(.fds(1), shape: .onset(.fraction(0.6)))))
+        #expect(roundTrip.shape == .onset(.fraction(0.6)))
+    }
+
+    @Test func aTruthThatDependsOnItsSettingsIsResolvedAtTheScenarioDefaults() throws {
+        let scenario = Scenario(
+            id: "s", title: "t", pattern: .unboundedCache, summary: "", training: Training(symptoms: "", detection: "", fix: ""),
+            parameters: [.integer("payload-bytes", default: 100, range: 1...1_000, help: "")], defaultIterations: 500,
+            variants: [Variant(name: "v", role: .leaky, summary: "", truth: { run in
+                .leak(.heap(.reachable, bytes: Double(run.parameters.integer("payload-bytes") + 48), objects: 1),
+                      shape: .onset(.iteration(run.workloadIterations / 2)))
+            }, makeWorkload: { _ in throw CancellationError() })])
+        let variant = try #require(scenario.variants.first)
+        #expect(variant.truth.perIteration.bytes == 148)
+        #expect(variant.truth.shape == .onset(.iteration(250)))
+        let other = try ParameterValues(specs: scenario.allParameters, overrides: ["payload-bytes": "200"])
+        #expect(variant.truth(for: RunSettings(parameters: other, warmUpIterations: 0, workloadIterations: 100)).perIteration.bytes == 248)
     }
 }

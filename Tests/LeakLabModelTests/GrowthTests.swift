@@ -37,8 +37,8 @@ func syntheticTrace(
     }
 
     @Test func growthIsJudgedAgainstTruthWithinTolerance() {
-        let growth = Growth(bytes: 1_500, objects: 1, fds: 0, threads: 0)
-        let truth = GroundTruth.leak(reachable: false, bytes: 1_416, objects: 1)
+        let growth = Growth(bytes: 1_450, objects: 1, fds: 0, threads: 0)
+        let truth = GroundTruth.leak(.heap(.unreachable, bytes: 1_416, objects: 1))
         let checks = growth.comparison(with: truth)
         #expect(checks.first { $0.metric == "bytes" }?.withinTolerance == true)
         let off = Growth(bytes: 3_000).comparison(with: truth)

@@ -3,7 +3,13 @@
 /// A plugin writes the version it was built against through its entry point; the host refuses a
 /// plugin whose version differs, before it touches anything else the plugin handed over, because
 /// Swift gives no ABI check between two images.
-public let leakLabPluginAPIVersion: UInt32 = 1
+///
+/// - 1: the first API.
+/// - 2: truth model v2 (``LeakPart``, ``GrowthShape``, one-off costs, expected outcomes,
+///   ``Variant/truth(for:)``), and ``ScenarioContext`` tells the iteration counts. Source written
+///   for version 1 compiles unchanged and keeps its meaning; a binary built against version 1
+///   must be rebuilt (Swift gives no binary compatibility between the two layouts).
+public let leakLabPluginAPIVersion: UInt32 = 2
 
 /// What a plugin hands the host: its name and the scenarios it provides.
 ///

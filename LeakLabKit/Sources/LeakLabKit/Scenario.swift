@@ -20,6 +20,11 @@ public struct Scenario: Sendable {
     public var defaultWarmUp: Int
     /// The variants. Names are unique within the scenario.
     public var variants: [Variant]
+    /// The most workload iterations a run may ask for, where the scenario cannot go further
+    /// (a runtime limit such as libdispatch's ~255 worker threads, or a leak that grows
+    /// quadratically); `nil`: no limit. The lab refuses more up front, and the audit's longer
+    /// run stays within it.
+    public var maximumIterations: Int?
     /// Public reports the scenario reproduces (bug reports, pull requests, forum threads); empty
     /// for a scenario written from a pattern rather than from a report.
     public var references: [Reference]
@@ -27,9 +32,10 @@ public struct Scenario: Sendable {
     public init(
         id: String, title: String, pattern: LeakPattern, summary: String,
         training: Training, parameters: [ParameterSpec] = [],
-        defaultIterations: Int = 2_000, defaultWarmUp: Int = 100,
+        defaultIterations: Int = 2_000, defaultWarmUp: Int = 100, maximumIterations: Int? = nil,
         variants: [Variant], references: [Reference] = []
     ) {
+        self.maximumIterations = maximumIterations
         self.id = id
         self.title = title
         self.pattern = pattern
@@ -40,6 +46,13 @@ public struct Scenario: Sendable {
         self.defaultWarmUp = defaultWarmUp
         self.variants = variants
         self.references = references
+        if variants.contains(where: { $0.truthForSettings != nil }),
+           let defaults = try? ParameterValues(specs: parameters + ParameterSpec.standard, overrides: [:]) {
+            let settings = RunSettings(parameters: defaults, warmUpIterations: defaultWarmUp, workloadIterations: defaultIterations)
+            for index in self.variants.indices where self.variants[index].truthForSettings != nil {
+                self.variants[index].truth = self.variants[index].truth(for: settings)
+            }
+        }
     }
 
     /// Every parameter a variant of this scenario accepts: its own and the standard ones.
@@ -59,7 +72,7 @@ public struct Training: Sendable, Codable, Equatable {
     public var detection: String
     /// How to fix it.
     public var fix: String
-    /// The Go pattern from the seed material this scenario mirrors, if any.
+    /// The Go pattern this scenario mirrors, if any.
     public var mirrors: String
 
     public init(symptoms: String, detection: String, fix: String, mirrors: String = "") {

@@ -26,14 +26,25 @@ extension ScenarioWorkload {
 public final class ScenarioContext: @unchecked Sendable {
     /// The validated parameters of this run.
     public let parameters: ParameterValues
+    /// Warm-up iterations of this run (their indices are `0..<warmUpIterations`).
+    public let warmUpIterations: Int
+    /// Workload iterations of this run (indices `warmUpIterations..<warmUpIterations + workloadIterations`).
+    public let workloadIterations: Int
     /// The phase being run. Set by the host only.
     public internal(set) var phase: Phase = .setUp
     /// A generator seeded from the `seed` parameter, so runs repeat.
     public var random: SeededRandom
 
-    public init(parameters: ParameterValues) {
+    public init(parameters: ParameterValues, warmUpIterations: Int = 0, workloadIterations: Int = 0) {
         self.parameters = parameters
+        self.warmUpIterations = warmUpIterations
+        self.workloadIterations = workloadIterations
         self.random = SeededRandom(seed: UInt64(truncatingIfNeeded: parameters.integer("seed")))
+    }
+
+    /// This run's settings, as ``Variant/truth(for:)`` takes them.
+    public var settings: RunSettings {
+        RunSettings(parameters: parameters, warmUpIterations: warmUpIterations, workloadIterations: workloadIterations)
     }
 
     /// Host side: moves the context to the next phase. Underscored: not for workloads.

@@ -146,8 +146,10 @@ struct ToolRun {
 
         let executable = launcher.first ?? hostExecutable
         let arguments = Array(launcher.dropFirst()) + (launcher.isEmpty ? [] : [hostExecutable]) + [json]
-        let logPath = ToolFiles.temporaryPath("\(tool.rawValue)-child.log")
-        let child = try ChildProcess(executable: executable, arguments: arguments, environment: environment, logPath: logPath)
+        // valgrind runs the host in its own process; heaptrack's script runs it as a child of a shell.
+        let child = try ChildProcess(
+            executable: executable, arguments: arguments, environment: environment,
+            hostIsChild: launcher.isEmpty || tool == .memcheck)
         var finished = false
         var failure: (phase: Phase, message: String)?
         var samples = 0
@@ -159,9 +161,10 @@ struct ToolRun {
             case .finished: finished = true
             }
         }
+        _ = child.killLeftovers(inCgroup: false)
         return Result(
             termination: termination, finished: finished, failure: failure, samples: samples,
-            outputTail: child.takeOutputTail(limit: 2_048), request: request)
+            outputTail: child.outputTail(limit: 2_048), request: request)
     }
 }
 

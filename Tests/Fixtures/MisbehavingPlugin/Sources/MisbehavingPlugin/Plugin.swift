@@ -57,6 +57,31 @@ let misbehavingScenario = Scenario(
         Variant(
             name: "throws-in-set-up", role: .fixed, summary: "throws from setUp",
             truth: .clean(), makeWorkload: { _ in ThrowsInSetUp() }),
+        // Escapes from containment (issue 14); Tests/LeakLabCLITests/ContainmentTests.swift holds
+        // the outcome each must end with.
+        Variant(
+            name: "fork-keeps-channel", role: .fixed, summary: "forks a child that keeps fd 3 open and outlives the run",
+            truth: .clean(), makeWorkload: { ForkKeepsChannel(at: $0.integer("fail-at")) }),
+        Variant(
+            name: "daemonizes", role: .fixed, summary: "daemonizes a grandchild: fork, setsid, fork, close every fd",
+            truth: .clean(), makeWorkload: { Daemonizes(at: $0.integer("fail-at")) }),
+        Variant(
+            name: "floods-output", role: .fixed, summary: "writes 16 MiB per iteration to stdout and stderr",
+            truth: .clean(), makeWorkload: { _ in FloodsOutput() }),
+        Variant(
+            name: "channel-garbage", role: .fixed, summary: "writes lines that are not messages, then 256 MiB without a newline, to fd 3",
+            truth: .clean(), makeWorkload: { ChannelGarbage(at: $0.integer("fail-at")) }),
+        Variant(
+            name: "tmpfs-hog", role: .leaky, summary: "writes 64 MiB per iteration to an unlinked tmpfs file (memory RSS does not show)",
+            truth: .leak(reachable: true, bytes: 0),
+            makeWorkload: { _ in TmpfsHog() }),
+        Variant(
+            name: "threads-default-stacks", role: .leaky, summary: "starts 16 threads per iteration with default 8 MiB stacks, blocked for ever",
+            truth: .leak(reachable: true, bytes: 0, threads: Double(ThreadsWithDefaultStacks.perIteration)),
+            makeWorkload: { _ in ThreadsWithDefaultStacks() }),
+        Variant(
+            name: "closes-channel", role: .fixed, summary: "closes fds 0 to 3, the lab's channel among them",
+            truth: .clean(), makeWorkload: { ClosesChannel(at: $0.integer("fail-at")) }),
     ])
 
 /// Well-behaved, quick variants whose texts carry terminal escape sequences: for resume tests,

@@ -4,7 +4,7 @@ import PackageDescription
 /// Scenario plugins: each folder under Scenarios/ is one target, built as its own dynamic library
 /// `libLeakLab<Name>.so` that the lab finds in the products directory.
 let scenarioPlugins = [
-    "BlockedTasks", "ClosureCapture", "UnboundedCache", "UnclosedHandles", "PoolRetention", "Others",
+    "BlockedTasks", "ClosureCapture", "UnboundedCache", "UnclosedHandles", "PoolRetention", "Others", "FieldReports",
 ]
 
 let package = Package(

@@ -19,6 +19,15 @@ enum ExplanationText {
         out.append("")
         out += wrap(scenario.summary, width: prose, indent: "  ")
 
+        if !explanation.references.isEmpty {
+            out.append("")
+            out.append(Terminal.style("Reported", "1"))
+            for reference in explanation.references {
+                out += wrap("\(reference.date)  \(reference.title)", width: prose, indent: "  • ", continuation: "    ")
+                out.append("    \(reference.url)")
+            }
+        }
+
         section("How it shows", explanation.training.symptoms, into: &out, width: prose)
         section("How to find it", explanation.training.detection, into: &out, width: prose)
         for variant in explanation.variants {

@@ -55,6 +55,8 @@ struct Explanation: Encodable {
     var schema = "leaklab.explain/1"
     var scenario: ScenarioInfo
     var training: Training
+    /// The public reports the scenario reproduces, as the plugin cites them (cleaned).
+    var references: [Reference]
     var parameters: [ParameterInfo]
     var variants: [VariantInfo]
     /// Side-by-side pairs, in the leaky variants' order.
@@ -75,6 +77,9 @@ struct Explanation: Encodable {
         training = Training(
             symptoms: clean(source.training.symptoms), detection: clean(source.training.detection),
             fix: clean(source.training.fix), mirrors: clean(source.training.mirrors))
+        references = source.references.map {
+            Reference(url: clean($0.url), title: clean($0.title), date: clean($0.date))
+        }
         parameters = source.allParameters.map {
             ParameterInfo(name: clean($0.name), defaultValue: clean($0.defaultValue), values: clean($0.valuesDescription), help: clean($0.help))
         }

@@ -18,6 +18,7 @@ extension HTMLReport {
         html += "<p class=\"muted\">pattern: \(HTML.escape(scenario.pattern)) · plugin: \(HTML.escape(scenario.plugin)) · "
             + "in a terminal: <code class=\"explain-cmd\">leaklab explain \(HTML.escape(scenario.id))</code></p>"
         html += "<p>\(HTML.escape(scenario.summary))</p>"
+        html += referenceList(explanation.references)
         html += "<dl class=\"training\">"
         let training = explanation.training
         for (name, text) in [("How it shows", training.symptoms), ("How to find it", training.detection), ("The fix", training.fix), ("Mirrors", training.mirrors)] where !text.isEmpty {
@@ -47,6 +48,24 @@ extension HTMLReport {
             html += "<div class=\"pair\">" + rest.map(codeBlock).joined() + "</div>"
         }
         return html + "</article>"
+    }
+
+    /// The public reports a scenario reproduces, each linked when its URL is http(s); any other
+    /// scheme (`javascript:`, `file:`) is shown as text, never as a link. Empty for none.
+    static func referenceList(_ references: [Reference]) -> String {
+        guard !references.isEmpty else { return "" }
+        var html = "<ul class=\"references\">"
+        for reference in references {
+            let title = HTML.escape(reference.title.isEmpty ? reference.url : reference.title)
+            let lowered = reference.url.lowercased()
+            let linkable = lowered.hasPrefix("https://") || lowered.hasPrefix("http://")
+            html += "<li><span class=\"muted\">\(HTML.escape(reference.date))</span> "
+            html += linkable
+                ? "<a href=\"\(HTML.escape(reference.url))\" rel=\"noopener noreferrer\">\(title)</a>"
+                : "\(title) <code>\(HTML.escape(reference.url))</code>"
+            html += "</li>"
+        }
+        return html + "</ul>"
     }
 
     /// A variant's heading, summary and code (or why its code is not here).

@@ -64,6 +64,8 @@ struct ListDocument: Encodable {
         var defaultWarmUp: Int
         var parameters: [ParameterSpec]
         var variants: [VariantInfo]
+        /// The public reports the scenario reproduces: `[{url, title, date}]`, empty when none.
+        var references: [Reference]
     }
     struct VariantInfo: Encodable {
         var name: String
@@ -92,7 +94,8 @@ struct ListDocument: Encodable {
                 parameters: entry.scenario.allParameters,
                 variants: entry.scenario.variants.map {
                     VariantInfo(name: $0.name, role: $0.role.rawValue, summary: $0.summary, truth: $0.truth)
-                })
+                },
+                references: entry.scenario.references)
         }
         refused = catalog.refused.map { Refusal(path: $0.path, kind: $0.kind.rawValue, reason: $0.reason) }
     }

@@ -14,10 +14,11 @@ struct TourCommand: ParsableCommand {
         abstract: "A guided tour: each leak pattern's leaky variant and its fix, run briefly, with what each detector said.",
         discussion: """
             For every pattern the loaded plugins provide, the first scenario that has a leaky variant \
-            with a fix is run, both variants, at its default iterations, in fresh children (two at a \
-            time). Their allocated-bytes curves are drawn on one scale, so the leak is the curve that \
-            keeps climbing; every built-in detector's verdict follows, marked right or wrong against \
-            the declared truth. `leaklab explain SCENARIO` tells the whole story of each; `--html FILE` \
+            with a fix (pattern scenarios before case studies of public reports) is run, both \
+            variants, at its default iterations, in fresh children (two at a time). Their \
+            allocated-bytes curves are drawn on one scale, so the leak is the curve that keeps \
+            climbing; every built-in detector's verdict follows, marked right or wrong against the \
+            declared truth. `leaklab explain SCENARIO` tells the whole story of each; `--html FILE` \
             writes the tour as a report with charts and the code side by side.
             """)
 
@@ -56,15 +57,18 @@ struct TourCommand: ParsableCommand {
     }
 
     /// Built-in patterns first, in their documented order, then any others plugins name; for each,
-    /// the first scenario in catalogue order with a leaky variant paired to a fix.
+    /// the first scenario in catalogue order with a leaky variant paired to a fix. Scenarios written
+    /// to teach a pattern come before case studies of public reports (those with `references`):
+    /// the tour teaches patterns; `explain` tells the reports' stories.
     static func stops(_ catalog: PluginCatalog, patterns only: [String]) -> [Stop] {
         var order = LeakPattern.builtIn.map(\.rawValue)
         for entry in catalog.entries where !order.contains(entry.scenario.pattern.rawValue) {
             order.append(entry.scenario.pattern.rawValue)
         }
         if !only.isEmpty { order = order.filter(only.contains) }
+        let entries = catalog.entries.filter { $0.scenario.references.isEmpty } + catalog.entries.filter { !$0.scenario.references.isEmpty }
         return order.compactMap { pattern in
-            for entry in catalog.entries where entry.scenario.pattern.rawValue == pattern {
+            for entry in entries where entry.scenario.pattern.rawValue == pattern {
                 let variants = entry.scenario.variants
                 let pairs = VariantPairing.pairs(variants.map { ($0.name, $0.role) })
                 if let pair = pairs.first(where: { $0.fixed != nil }),

@@ -25,12 +25,15 @@ public struct Scenario: Sendable {
     /// quadratically); `nil`: no limit. The lab refuses more up front, and the audit's longer
     /// run stays within it.
     public var maximumIterations: Int?
+    /// Public reports the scenario reproduces (bug reports, pull requests, forum threads); empty
+    /// for a scenario written from a pattern rather than from a report.
+    public var references: [Reference]
 
     public init(
         id: String, title: String, pattern: LeakPattern, summary: String,
         training: Training, parameters: [ParameterSpec] = [],
         defaultIterations: Int = 2_000, defaultWarmUp: Int = 100, maximumIterations: Int? = nil,
-        variants: [Variant]
+        variants: [Variant], references: [Reference] = []
     ) {
         self.maximumIterations = maximumIterations
         self.id = id
@@ -42,6 +45,7 @@ public struct Scenario: Sendable {
         self.defaultIterations = defaultIterations
         self.defaultWarmUp = defaultWarmUp
         self.variants = variants
+        self.references = references
         if variants.contains(where: { $0.truthForSettings != nil }),
            let defaults = try? ParameterValues(specs: parameters + ParameterSpec.standard, overrides: [:]) {
             let settings = RunSettings(parameters: defaults, warmUpIterations: defaultWarmUp, workloadIterations: defaultIterations)

@@ -34,6 +34,16 @@ public struct SampleLineEncoder {
         field("rss", sample.rss)
         field("fds", sample.fds)
         field("threads", sample.threads)
+        if let reused = sample.reused {
+            append(#","reused":["#)
+            for (index, metric) in reused.enumerated() {
+                if index > 0 { append(",") }
+                append("\"")
+                append(metric.rawValue)
+                append("\"")
+            }
+            append("]")
+        }
         append("}}}\n")
         return UnsafeBufferPointer(rebasing: buffer[0..<count])
     }

@@ -17,12 +17,16 @@ final class Sampler {
         self.start = Self.now()
     }
 
-    /// Takes one sample and sends it. A probe that fails is an error, never a silent 0.
-    func take(phase: Phase, iteration: Int) throws(ProbeError) {
+    /// Takes one sample, sends it and returns it. A probe that fails is an error, never a silent 0.
+    /// `periodic`: a sample every few iterations within a phase, which may reuse the slow /proc
+    /// figures (``ProcProbe``); samples at phase changes and in settle read everything afresh.
+    @discardableResult
+    func take(phase: Phase, iteration: Int, periodic: Bool = false) throws(ProbeError) -> Sample {
         if flushThreadCache { probes.jemalloc?.flushThreadCache() }
         var sample = Sample(t: Self.now() - start, phase: phase, iteration: iteration)
-        try probes.read(into: &sample)
+        try probes.read(into: &sample, mayReuse: periodic)
         channel.send(.sample(sample))
+        return sample
     }
 
     static func now() -> Double {

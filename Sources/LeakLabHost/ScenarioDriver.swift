@@ -3,8 +3,8 @@ import LeakLabKit
 import LeakLabModel
 import LeakLabProbes
 
-/// Runs one variant through its phases, sampling at every phase change and every
-/// `sampleEvery` iterations.
+/// Runs one variant through its phases, sampling at every phase change, every `sampleEvery`
+/// iterations, and every few milliseconds in settle until the process is still (``SettleWatch``).
 final class ScenarioDriver {
     private let request: RunRequest
     private let workload: any ScenarioWorkload
@@ -42,7 +42,9 @@ final class ScenarioDriver {
                     noise.churn()
                     try await workload.iteration(completed, context: context)
                     completed += 1
-                    if completed % request.sampleEvery == 0 { try sampler.take(phase: iterationPhase, iteration: completed) }
+                    if completed % request.sampleEvery == 0 {
+                        try sampler.take(phase: iterationPhase, iteration: completed, periodic: true)
+                    }
                 }
                 if completed % request.sampleEvery != 0 || count == 0 {
                     try sampler.take(phase: iterationPhase, iteration: completed)
@@ -55,10 +57,13 @@ final class ScenarioDriver {
             // After the workload's own release, before the settle samples: trimming earlier would
             // miss what `settle` frees. glibc only (AllocatorOptions allows it for glibc alone).
             if request.trimAtSettle { _ = leaklab_malloc_trim(0) }
-            let pause = max(1, request.settleMillis / max(1, request.settleSamples))
-            for _ in 0..<max(1, request.settleSamples) {
-                try await Task.sleep(for: .milliseconds(pause))
-                try sampler.take(phase: .settle, iteration: completed)
+            // Sample until the process has stopped changing (SettleWatch), at most settleMillis.
+            var watch = SettleWatch(maximumMillis: request.settleMillis)
+            let settleStart = Sampler.now()
+            while true {
+                try await Task.sleep(for: .milliseconds(watch.pollMillis))
+                let sample = try sampler.take(phase: .settle, iteration: completed)
+                if watch.isSettled(after: sample, elapsedMillis: (Sampler.now() - settleStart) * 1_000) { break }
             }
 
             phase = .tearDown

@@ -93,11 +93,12 @@ def run_seconds(root, target, rounds):
             "rounds": rounds, "target": target}
 
 
-def tool_matrix_seconds(root, scenarios, jobs):
+def tool_matrix_seconds(root, scenarios, jobs, detectors):
     """Wall seconds of validate with the external tools plus trend, on `scenarios` (all if empty)."""
-    wall, process = leaklab(root, "validate", *scenarios, "--detectors", "memcheck,lsan,heaptrack,trend",
+    wall, process = leaklab(root, "validate", *scenarios, "--detectors", detectors,
                             "--jobs", str(jobs), "--quiet", check=False)
-    return {f"jobs{jobs}": round(wall, 2), "scenarios": scenarios or "all", "exit": process.returncode}
+    return {f"jobs{jobs}": round(wall, 2), "scenarios": scenarios or "all", "detectors": detectors,
+            "exit": process.returncode}
 
 
 def matrix_seconds(root, jobs_list, scenarios):
@@ -145,6 +146,8 @@ def main():
     parser.add_argument("--tool-scenarios", default="retain-cycle",
                         help="comma-separated scenarios for toolMatrixSeconds ('all': the whole catalogue, "
                              "which takes many minutes under valgrind; default retain-cycle)")
+    parser.add_argument("--tool-detectors", default="memcheck,lsan,heaptrack,trend",
+                        help="detectors for toolMatrixSeconds (lsan builds .build-asan on first use)")
     parser.add_argument("--skip-tools", action="store_true", help="leave out toolMatrixSeconds and verdictCost")
     options = parser.parse_args()
     quick = options.quick
@@ -162,8 +165,8 @@ def main():
     tools, cost = None, {}
     if not options.skip_tools:
         scenarios = [] if options.tool_scenarios == "all" else options.tool_scenarios.split(",")
-        log(f"bench: tool matrix (memcheck, lsan, heaptrack, trend; jobs 2) on {options.tool_scenarios} ...")
-        tools = tool_matrix_seconds(options.root, scenarios, 2)
+        log(f"bench: tool matrix ({options.tool_detectors}; jobs 2) on {options.tool_scenarios} ...")
+        tools = tool_matrix_seconds(options.root, scenarios, 2, options.tool_detectors)
         log("bench: verdict cost of the external tools ...")
         cost = verdict_cost(options.root, "retain-cycle/strong-self", 500 if quick else 2_000)
 

@@ -49,7 +49,12 @@ final class ChannelWriter {
             writeAll(UnsafeRawBufferPointer(sampleEncoder.encode(sample)))
             return
         }
-        guard var data = try? encoder.encode(message) else { return }
+        guard let json = try? encoder.encode(message) else { return }
+        // A newline first: if the scenario left an unfinished line on fd 3 (garbage without a
+        // newline), it ends there, and this message is read whole. The runner skips empty lines.
+        // (When every sample went on the pipe, the next sample's line did this, at its own cost.)
+        var data = Data([UInt8(ascii: "\n")])
+        data.append(json)
         data.append(UInt8(ascii: "\n"))
         data.withUnsafeBytes { writeAll($0) }
     }

@@ -134,9 +134,10 @@ public struct SampleRing {
         let start = consumed
         let end = written
         guard end > start else { return 0 }
-        var corrupt = 0
         var index = end - start > UInt64(capacity) ? end - UInt64(capacity) : start
-        corrupt += Int(index - start)
+        // Records overwritten before they were read: only a scenario scribbling on `written` can
+        // make any (the child never laps the runner). Capped so that a wild count cannot overflow.
+        var corrupt = Int(min(index - start, UInt64(Int32.max)))
         while index < end {
             let record = UnsafeRawPointer(base + Self.headerSize + Int(index % UInt64(capacity)) * Self.recordSize)
             if let sample = Self.decode(record) { onSample(sample) } else { corrupt += 1 }

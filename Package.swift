@@ -22,7 +22,8 @@ let package = Package(
         // The data the runner, the child and the detectors share: samples, traces, messages.
         .target(name: "LeakLabModel", dependencies: ["CLeakLabShims", .product(name: "LeakLabKit", package: "LeakLabKit")]),
         // C shims for what Swift's Glibc module does not expose (mallinfo2).
-        .target(name: "CLeakLabShims"),
+        // DWARF 4: valgrind 3.19 (Debian 12) gives up on clang's default DWARF 5 location lists.
+        .target(name: "CLeakLabShims", cSettings: [.unsafeFlags(["-gdwarf-4"])]),
         // Allocator and /proc probes, run inside the child.
         .target(name: "LeakLabProbes", dependencies: ["LeakLabModel", "CLeakLabShims"]),
         // The child: loads one plugin, runs one variant through its phases, streams samples.
@@ -31,7 +32,7 @@ let package = Package(
         ]),
         .executableTarget(name: "leaklab-host", dependencies: ["LeakLabHost"]),
         // Scripts/bench: the cost of one probe sample, measured inside a child like the host's.
-        .executableTarget(name: "leaklab-bench-probe", dependencies: ["LeakLabProbes", "LeakLabModel"]),
+        .executableTarget(name: "leaklab-bench-probe", dependencies: ["LeakLabProbes", "LeakLabModel", "LeakLabHost"]),
         // The parent: plugin discovery, spawning children under budgets, collecting traces.
         .target(name: "LeakLabRunner", dependencies: [
             "LeakLabModel", "CLeakLabShims", .product(name: "LeakLabKit", package: "LeakLabKit"),

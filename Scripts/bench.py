@@ -41,6 +41,18 @@ def sample_cost(root, samples):
     return json.loads(output)
 
 
+def census_cost(root, tasks):
+    """A task count and a census at `tasks` live tasks, in a child under jemalloc (tcache off, so
+    the allocator's counts across one census are exact)."""
+    library = next((path for path in JEMALLOC_CANDIDATES if os.path.exists(path)), None)
+    environment = dict(os.environ, MALLOC_CONF="tcache:false")
+    if library:
+        environment["LD_PRELOAD"] = library
+    output = subprocess.run([f"{root}/.build/release/leaklab-bench-probe", "census", str(tasks)], env=environment,
+                            capture_output=True, text=True, check=True).stdout
+    return json.loads(output)
+
+
 def workload_seconds(record):
     """Seconds the workload phase took, from the child's own sample clock."""
     samples = record["samples"]
@@ -156,6 +168,8 @@ def main():
 
     log("bench: probe sample cost ...")
     probe = sample_cost(options.root, 2_000 if quick else 50_000)
+    log("bench: task census at 10,000 live tasks ...")
+    census = census_cost(options.root, 10_000)
     log("bench: sampling overhead (interleaved on/off runs) ...")
     overhead = sampling_overhead(options.root, "retain-cycle/weak-self", 20_000 if quick else 200_000, 2 if quick else 9)
     log("bench: run time and settle time of retain-cycle/strong-self ...")
@@ -181,6 +195,11 @@ def main():
         "toolMatrixSeconds": tools,
         "sampleAllocations": probe.get("sampleAllocations"),
         "allocatorProbeMicros": round(probe.get("allocatorProbeMicros", 0), 2),
+        "censusMillis": round(census["censusMillis"], 2),
+        "taskCountMillis": round(census["taskCountMillis"], 2),
+        "censusAllocations": census.get("censusAllocations"),
+        "censusAllocatedBytes": census.get("censusAllocatedBytes"),
+        "censusDetail": census,
         "samplingOverhead": round(overhead["ratio"], 4),
         "samplingOverheadDetail": overhead,
         "matrixSeconds": matrix,

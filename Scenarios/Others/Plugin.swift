@@ -5,7 +5,7 @@ import LeakLabKit
 public func leaklabPluginV1(_ apiVersion: UnsafeMutablePointer<UInt32>) -> UnsafeMutableRawPointer? {
     PluginManifest(
         name: "others",
-        scenarios: [unsafeAllocationScenario, observerRegistrationScenario, continuationMisuseScenario]
+        scenarios: [unsafeAllocationScenario, observerRegistrationScenario, continuationMisuseScenario, dripScenario]
     ).export(apiVersion: apiVersion)
 }
 

@@ -44,10 +44,12 @@ let dictionaryCacheScenario = Scenario(
             name: "no-eviction", role: .leaky,
             summary: "every request adds a new key; nothing is ever removed",
             truth: .leak(
-                .heap(.reachable, bytes: 350, objects: 1), tolerance: Leakage(bytes: 18, objects: 0.02),
+                .heap(.reachable, bytes: 360, objects: 1), tolerance: Leakage(bytes: 20, objects: 0.02),
                 note: """
-                    Measured 358 B and 1 allocation per request over the default 3,000 iterations \
-                    (jemalloc, tcache off): the 256 B value (+32 B array header, a 320 B size class) \
+                    Measured 348–350 B per request as a robust slope and 371–374 B as the mean \
+                    over 3,000 and 12,000 iterations, 1 allocation (jemalloc, tcache off): the mean \
+                    carries the dictionary's storage doublings, the slope steps over them. The \
+                    256 B value (+32 B array header, a 320 B size class) \
                     and the dictionary's 16 B bucket at ≤ 75 % load, which doubles in steps (one \
                     falls inside the run), so the slope moves a little with the iteration count. \
                     Reachable from the cache.

@@ -1,16 +1,17 @@
 import LeakLabKit
 import LeakLabModel
 
-/// `resources`: open fds and threads left behind after settle.
+/// `resources`: open fds, threads and Swift tasks left behind after settle.
 public struct ResourcesDetector: BuiltInDetector {
     public static let name = "resources"
     public static let summary = """
-        Counts open file descriptors and threads (from /proc) in the last settle sample against the \
-        end of warm-up, and says leak when either is up by more than `maximumLeft` in all and by at \
-        least `perIteration` per workload iteration. Tasks are not counted: a suspended task holds \
-        no fd or thread, only memory. Known to fail: blind to memory leaks and to leaked tasks; a \
-        pool that keeps growing its threads over the whole run, or a leak slower than one fd or \
-        thread per 20 iterations, is judged the wrong way; it cannot judge a run that ended early.
+        Counts open file descriptors and threads (from /proc) and live Swift tasks (where the child \
+        can count them) in the last settle sample against the end of warm-up, and says leak when \
+        any is up by more than `maximumLeft` in all and by at least `perIteration` per workload \
+        iteration. Known to fail: blind to memory leaks; a pool that keeps growing its threads over \
+        the whole run, or a leak slower than one fd, thread or task per 20 iterations, is judged \
+        the wrong way; tasks kept waiting on purpose past settle read as a leak; it cannot judge a \
+        run that ended early.
         """
 
     /// Fds or threads that may be left in all without it being a leak.
@@ -27,7 +28,7 @@ public struct ResourcesDetector: BuiltInDetector {
     }
 
     public func assess(_ trace: Trace) -> DetectorVerdict {
-        let metrics = [Metric.fds, .threads].filter { trace.has($0) }
+        let metrics = [Metric.fds, .threads, .tasks].filter { trace.has($0) }
         guard !metrics.isEmpty else { return .failed(Self.name, "metric unavailable: neither fds nor threads was measured") }
         let items = trace.workloadItemsDone
         guard items > 0 else { return .failed(Self.name, "no workload samples") }

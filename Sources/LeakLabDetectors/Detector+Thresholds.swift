@@ -12,7 +12,8 @@ import LeakLabModel
 /// | heap growth > 1 KiB per item | (`allocated` at end − baseline) / items | allocated |
 /// | free rate < 95% | Δfrees / Δmallocs from baseline to end | mallocs, frees |
 /// | object growth > 20% of items | peak live objects during the workload − baseline | mallocs, frees |
-/// | task/thread growth > 2 | threads at end − baseline (tasks are not measurable) | threads |
+/// | task/thread growth > 2 | threads at end − baseline; live Swift tasks at end − baseline, each on its own | threads, tasks |
+/// | fd growth > 2 | open fds at end − baseline | fds |
 ///
 /// The run leaks when any criterion that could be evaluated fires.
 public struct ThresholdsDetector: BuiltInDetector {
@@ -20,12 +21,13 @@ public struct ThresholdsDetector: BuiltInDetector {
     public static let summary = """
         The rule-of-thumb criteria from load testing, taken literally with items = workload \
         iterations: unreleased objects above 10% of items, heap growth above 1 KiB per item, free \
-        rate below 95%, object growth above 20% of items, thread growth above 2; leak when any \
-        fires. Criteria whose counters the allocator lacks (glibc has no malloc/free counts) are \
+        rate below 95%, object growth above 20% of items, thread or fd growth above 2, task growth \
+        above 2 (live Swift tasks, where the child can count them); leak when any fires. Criteria whose counters the allocator lacks (glibc has no malloc/free counts) are \
         skipped and named in the note. Known to fail: a leak under 1 KiB and one object per five \
         items passes; anything that allocates and keeps a little per item during the load — a \
-        bounded cache filling, waiters released after the load, a pool starting its threads — \
-        fires; tasks are not counted.
+        bounded cache filling, waiters released after the load, a pool starting its threads, \
+        tasks waiting for the load to end, the wake-up tasks of cancelled sleeps that live on until \
+        their deadline — fires.
         """
 
     public var unreleasedObjectsPerItem = 0.10
@@ -33,6 +35,8 @@ public struct ThresholdsDetector: BuiltInDetector {
     public var minimumFreeRate = 0.95
     public var objectGrowthPerItem = 0.20
     public var maximumThreadGrowth = 2.0
+    public var maximumTaskGrowth = 2.0
+    public var maximumFdGrowth = 2.0
 
     public init() {}
 
@@ -69,6 +73,12 @@ public struct ThresholdsDetector: BuiltInDetector {
         let threadGrowth = zip(trace.endOfWorkloadValue(.threads), trace.baselineValue(.threads)).map { $0 - $1 }
         check("thread growth", threadGrowth, maximumThreadGrowth)
 
+        // Only where tasks were counted: a run without the metric is not "skipped" on it.
+        let taskGrowth = zip(trace.endOfWorkloadValue(.tasks), trace.baselineValue(.tasks)).map { $0 - $1 }
+        if let taskGrowth { check("task growth", taskGrowth, maximumTaskGrowth) }
+        let fdGrowth = zip(trace.endOfWorkloadValue(.fds), trace.baselineValue(.fds)).map { $0 - $1 }
+        check("fd growth", fdGrowth, maximumFdGrowth)
+
         let evaluated = fired.count + passed.count
         guard evaluated > 0 else { return .failed(Self.name, "metric unavailable: no criterion could be evaluated") }
         let leak = !fired.isEmpty
@@ -78,9 +88,8 @@ public struct ThresholdsDetector: BuiltInDetector {
         if !skipped.isEmpty { note += "; not measurable: " + skipped.joined(separator: ", ") }
         var rates: [String: Double] = [:]
         if let threadGrowth { rates["threads"] = threadGrowth / n }
-        if let fds = zip(trace.endOfWorkloadValue(.fds), trace.baselineValue(.fds)).map({ $0 - $1 }) {
-            rates["fds"] = fds / n
-        }
+        if let taskGrowth { rates["tasks"] = taskGrowth / n }
+        if let fdGrowth { rates["fds"] = fdGrowth / n }
         return DetectorVerdict(
             detector: Self.name, leak: leak, ratePerIteration: heapGrowth.map { $0 / n },
             resourceRates: rates.isEmpty ? nil : rates,

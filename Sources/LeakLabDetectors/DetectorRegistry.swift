@@ -10,12 +10,16 @@ public enum DetectorRegistry {
         ResourcesDetector.self,
         RSSDetector.self,
         ResidentDeltaDetector.self,
+        TaskLeakDetector.self,
+        ChannelsDetector.self,
+        AllocationCounterDetector.self,
     ]
 
     /// Every built-in detector with its default settings.
     public static var builtIns: [any LeakDetector] { builtInTypes.map { $0.init() } }
 
-    /// The built-in names: `thresholds`, `trend`, `settle`, `resources`, `rss`, `resident-delta`.
+    /// The built-in names: `thresholds`, `trend`, `settle`, `resources`, `rss`, `resident-delta`, `task-leak`,
+    /// `channels`, `allocation-counter`.
     public static var names: [String] { builtInTypes.map { $0.name } }
 
     /// The built-in detector called `name`, or `nil`.

@@ -8,6 +8,8 @@ extension Trace {
     public func prefix(through index: Int) -> Trace {
         var copy = self
         copy.samples = Array(samples.prefix(max(0, index + 1)))
+        // The census comes after the last settle sample: a prefix that stops earlier has not seen it.
+        if copy.samples.count < samples.count { copy.census = nil }
         return copy
     }
 

@@ -59,6 +59,11 @@ final class ChannelWriter {
         data.withUnsafeBytes { writeAll($0) }
     }
 
+    /// Writes bytes already encoded as one message line (a census, encoded without allocating).
+    func sendEncoded(_ line: UnsafeRawBufferPointer) {
+        writeAll(line)
+    }
+
     private func writeAll(_ bytes: UnsafeRawBufferPointer) {
         var offset = 0
         while offset < bytes.count {

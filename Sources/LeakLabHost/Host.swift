@@ -38,7 +38,10 @@ public enum Host {
         let detected = AllocatorDetection.detect()
         let probes: ProbeSet
         do {
-            probes = try ProbeSet(active: detected.allocator)
+            probes = try ProbeSet(active: detected.allocator, countTasks: request.countTasks)
+            if let reason = probes.tasksUnavailableReason {
+                FileHandle.standardError.write(Data("leaklab-host: tasks cannot be counted: \(reason)\n".utf8))
+            }
         } catch {
             channel.send(.failed(phase: .setUp, message: String(describing: error)))
             exit(ExitCode.internalError.rawValue)

@@ -34,6 +34,7 @@ public struct SampleLineEncoder {
         field("rss", sample.rss)
         field("fds", sample.fds)
         field("threads", sample.threads)
+        field("tasks", sample.tasks)
         if let reused = sample.reused {
             append(#","reused":["#)
             for (index, metric) in reused.enumerated() {

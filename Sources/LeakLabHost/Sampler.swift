@@ -9,20 +9,36 @@ final class Sampler {
     private let channel: ChannelWriter
     private let flushThreadCache: Bool
     private let start: Double
+    private var censusEncoder: CensusLineEncoder?
 
     init(probes: ProbeSet, channel: ChannelWriter, flushThreadCache: Bool) {
         self.probes = probes
         self.channel = channel
         self.flushThreadCache = flushThreadCache
         self.start = Self.now()
+        self.censusEncoder = probes.tasks != nil ? CensusLineEncoder() : nil
+    }
+
+    /// Takes a task census and sends it; does nothing where tasks cannot be counted. Calls no
+    /// malloc: the scan, the grouping and the encoding use memory mapped beforehand.
+    func takeCensus(phase: Phase, iteration: Int) {
+        guard let scanner = probes.tasks?.scanner, censusEncoder != nil else { return }
+        let begin = Self.now()
+        guard let census = scanner.census() else { return }
+        let millis = (Self.now() - begin) * 1000
+        if let line = censusEncoder!.encode(census, scanner: scanner, phase: phase, iteration: iteration, millis: millis) {
+            channel.sendEncoded(line)
+        }
     }
 
     /// Takes one sample, sends it and returns it. A probe that fails is an error, never a silent 0.
     /// `periodic`: a sample every few iterations within a phase, which may reuse the slow /proc
-    /// figures (``ProcProbe``); samples at phase changes and in settle read everything afresh.
+    /// figures (``ProcProbe``) and skip the task count on a large heap (``TaskProbe``); samples at
+    /// phase changes and in settle read everything afresh.
     @discardableResult
     func take(phase: Phase, iteration: Int, periodic: Bool = false) throws(ProbeError) -> Sample {
         if flushThreadCache { probes.jemalloc?.flushThreadCache() }
+        probes.tasks?.mustCount = !periodic
         var sample = Sample(t: Self.now() - start, phase: phase, iteration: iteration)
         try probes.read(into: &sample, mayReuse: periodic)
         channel.send(.sample(sample))

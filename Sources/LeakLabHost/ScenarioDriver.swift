@@ -1,4 +1,5 @@
 import CLeakLabShims
+import Dispatch
 import LeakLabKit
 import LeakLabModel
 import LeakLabProbes
@@ -31,6 +32,7 @@ final class ScenarioDriver {
             // The settle phase sleeps; the first sleep sets up the runtime's timer machinery (and
             // with it ~200 KiB), which would otherwise show up as growth during settle.
             try await Task.sleep(for: .milliseconds(1))
+            await Self.pause(milliseconds: 1)  // lets that sleep's wake-up task end before tasks are counted
             try await workload.setUp(context: context)
             try sampler.take(phase: .setUp, iteration: 0)
 
@@ -38,12 +40,12 @@ final class ScenarioDriver {
             for (iterationPhase, count) in [(Phase.warmUp, request.warmUpIterations), (.workload, request.workloadIterations)] {
                 phase = iterationPhase
                 context._enter(iterationPhase)
-                for _ in 0..<count {
+                for index in 0..<count {
                     noise.churn()
                     try await workload.iteration(completed, context: context)
                     completed += 1
                     if completed % request.sampleEvery == 0 {
-                        try sampler.take(phase: iterationPhase, iteration: completed, periodic: true)
+                        try sampler.take(phase: iterationPhase, iteration: completed, periodic: index != count - 1)
                     }
                 }
                 if completed % request.sampleEvery != 0 || count == 0 {
@@ -61,10 +63,12 @@ final class ScenarioDriver {
             var watch = SettleWatch(maximumMillis: request.settleMillis)
             let settleStart = Sampler.now()
             while true {
-                try await Task.sleep(for: .milliseconds(watch.pollMillis))
+                await Self.pause(milliseconds: watch.pollMillis)
                 let sample = try sampler.take(phase: .settle, iteration: completed)
                 if watch.isSettled(after: sample, elapsedMillis: (Sampler.now() - settleStart) * 1_000) { break }
             }
+            // After the last settle sample, so it cannot change what the run measured.
+            sampler.takeCensus(phase: .settle, iteration: completed)
 
             phase = .tearDown
             context._enter(.tearDown)
@@ -74,6 +78,15 @@ final class ScenarioDriver {
             return .finished
         } catch {
             return .failed(phase: phase, message: String(describing: error))
+        }
+    }
+
+    /// Waits without a task of its own: `Task.sleep` starts a wake-up task that may still be
+    /// finishing when the sample after the sleep counts tasks (one task too many, now and then);
+    /// a Dispatch timer resuming a continuation leaves no task behind.
+    private static func pause(milliseconds: Int) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(milliseconds)) { continuation.resume() }
         }
     }
 }

@@ -27,6 +27,10 @@ public struct RunRequest: Codable, Sendable, Equatable {
     /// Call glibc's `malloc_trim(0)` once the workload's own `settle` has run
     /// (`--allocator-option trim-at-settle=true`). Absent in older requests: `false`.
     public var trimAtSettle: Bool = false
+    /// Count live Swift tasks (the `tasks` metric and the census). Off for runs under a leak
+    /// tool: the scanner's copies of heap pages would hold pointers the tool's own scan finds.
+    /// Absent in older requests: `true`.
+    public var countTasks: Bool = true
 
     public init(
         pluginPath: String, scenario: String, variant: String, parameters: [String: String],
@@ -51,7 +55,7 @@ public struct RunRequest: Codable, Sendable, Equatable {
 
     private enum CodingKeys: String, CodingKey {
         case pluginPath, scenario, variant, parameters, warmUpIterations, workloadIterations, sampleEvery
-        case settleMillis, settleSamples, allocator, budgets, flushThreadCache, trimAtSettle
+        case settleMillis, settleSamples, allocator, budgets, flushThreadCache, trimAtSettle, countTasks
     }
 
     /// Decodes requests written before `trimAtSettle` existed (a tool replaying a saved request).
@@ -70,6 +74,7 @@ public struct RunRequest: Codable, Sendable, Equatable {
         budgets = try c.decode(Budgets.self, forKey: .budgets)
         flushThreadCache = try c.decode(Bool.self, forKey: .flushThreadCache)
         trimAtSettle = try c.decodeIfPresent(Bool.self, forKey: .trimAtSettle) ?? false
+        countTasks = try c.decodeIfPresent(Bool.self, forKey: .countTasks) ?? true
     }
 
     /// A sampling interval that gives a run about `target` samples over warm-up and workload.
@@ -86,6 +91,8 @@ public enum ChildMessage: Codable, Sendable, Equatable {
     /// The first message: which allocator serves malloc, and what cannot be measured.
     case hello(allocator: AllocatorReport, unavailableMetrics: [Metric])
     case sample(Sample)
+    /// The live tasks grouped by where they wait (at the end of settle), frames not yet named.
+    case census(TaskCensus)
     /// The scenario's code threw; the child exits after this.
     case failed(phase: Phase, message: String)
     /// Every phase ran.

@@ -8,18 +8,24 @@ public struct Growth: Codable, Sendable, Equatable {
     public var objects: Double?
     public var fds: Double?
     public var threads: Double?
+    /// Live Swift tasks per iteration (slope of `tasks`); `nil` where tasks cannot be counted.
+    public var tasks: Double?
     /// RSS per iteration: what a dashboard would show.
     public var rss: Double?
     /// Resident bytes outside the malloc heap per iteration (``LeakMeasurement``); absent in
     /// records written before it was measured.
     public var nonHeapBytes: Double?
 
-    public init(bytes: Double? = nil, objects: Double? = nil, fds: Double? = nil, threads: Double? = nil, rss: Double? = nil) {
+    public init(
+        bytes: Double? = nil, objects: Double? = nil, fds: Double? = nil, threads: Double? = nil, rss: Double? = nil,
+        tasks: Double? = nil
+    ) {
         self.bytes = bytes
         self.objects = objects
         self.fds = fds
         self.threads = threads
         self.rss = rss
+        self.tasks = tasks
     }
 
     /// Measures growth over the workload phase: the Theil–Sen slope of each metric against the
@@ -35,7 +41,7 @@ public struct Growth: Codable, Sendable, Equatable {
         }
         var growth = Growth(
             bytes: slope(.allocated), objects: slope(.liveObjects), fds: slope(.fds),
-            threads: slope(.threads), rss: slope(.rss))
+            threads: slope(.threads), rss: slope(.rss), tasks: slope(.tasks))
         growth.nonHeapBytes = LeakMeasurement.slope(.nonHeapBytes, in: trace)
         return growth
     }

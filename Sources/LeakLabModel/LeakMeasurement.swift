@@ -8,7 +8,7 @@ import LeakLabKit
 /// - `nonHeapBytes`: RSS minus the allocator's own resident bytes (jemalloc `stats.resident`, else
 ///   the allocated bytes): what the process keeps resident outside the malloc heap.
 ///
-/// `tasks` comes with the task census; where no sample carries a figure, the metric is
+/// `tasks`: live Swift tasks, counted in the child (docs/task-census.md); where no sample carries a figure, the metric is
 /// unmeasured (`nil`), never 0.
 public enum LeakMeasurement {
     /// The value of `metric` in one sample, if the sample carries what it needs.
@@ -18,7 +18,7 @@ public enum LeakMeasurement {
         case .objects: sample.liveObjects.map(Double.init)
         case .fds: sample.fds.map(Double.init)
         case .threads: sample.threads.map(Double.init)
-        case .tasks: nil  // counted by the task census once it lands
+        case .tasks: sample.tasks.map(Double.init)
         case .nonHeapBytes:
             sample.rss.flatMap { rss in (sample.resident ?? sample.allocated).map { Double(rss - $0) } }
         }
@@ -96,7 +96,8 @@ extension LeakMetric {
         case .objects: .liveObjects
         case .fds: .fds
         case .threads: .threads
-        case .nonHeapBytes, .tasks: .rss
+        case .tasks: .tasks
+        case .nonHeapBytes: .rss
         }
     }
 }

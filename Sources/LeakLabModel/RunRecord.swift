@@ -18,6 +18,9 @@ public struct RunRecord: Codable, Sendable, Equatable {
     /// The `--allocator-option` values that applied to this run's allocator, as given; absent
     /// when none did (and in records written before the option existed).
     public var allocatorOptions: [String: String]?
+    /// The named allocator configuration (`compare-allocators --config`) the run belongs to;
+    /// absent outside a comparison.
+    public var configuration: String?
     public var parameters: [String: String]
     public var warmUpIterations: Int
     public var workloadIterations: Int
@@ -43,6 +46,9 @@ public struct RunRecord: Codable, Sendable, Equatable {
     /// `watchdog` (the runner's RSS watchdog and RLIMIT_DATA only). Older records say `cgroup` for
     /// v2. Absent in records written before it was kept.
     public var memoryContainment: String?
+    /// The live Swift tasks at the end of settle, grouped by where they wait; absent where tasks
+    /// cannot be counted (and in records written before the census existed).
+    public var census: TaskCensus?
     /// What the runner had to contain besides the outcome: leftover processes killed, output
     /// capped, unreadable lines on the channel. Absent in records written before it was kept.
     public var containment: ContainmentReport?
@@ -83,7 +89,7 @@ public struct RunRecord: Codable, Sendable, Equatable {
             scenario: scenario, variant: variant, pattern: pattern, allocator: allocator,
             parameters: parameters, warmUpIterations: warmUpIterations,
             workloadIterations: workloadIterations, sampleEvery: sampleEvery, outcome: outcome,
-            unavailableMetrics: unavailableMetrics, samples: samples)
+            unavailableMetrics: unavailableMetrics, samples: samples, census: census)
     }
 
     /// `scenario/variant`.

@@ -37,12 +37,15 @@ public struct Sample: Codable, Sendable, Equatable {
     /// Figures copied from an earlier sample rather than read afresh (the probe reads the costly
     /// ones, fds and threads, once every few periodic samples); nil when every figure is fresh.
     public var reused: [Metric]? = nil
+    /// Live Swift tasks in the process (not completed), counted by scanning its own memory
+    /// (``TaskCensus``); `nil` where the runtime's layout is unknown or the canary failed.
+    public var tasks: Int?
 
     public init(
         t: Double, phase: Phase, iteration: Int,
         allocated: Int? = nil, active: Int? = nil, resident: Int? = nil, mapped: Int? = nil,
         retained: Int? = nil, metadata: Int? = nil, mallocs: Int? = nil, frees: Int? = nil,
-        rss: Int? = nil, fds: Int? = nil, threads: Int? = nil
+        rss: Int? = nil, fds: Int? = nil, threads: Int? = nil, tasks: Int? = nil
     ) {
         self.t = t
         self.phase = phase
@@ -58,6 +61,7 @@ public struct Sample: Codable, Sendable, Equatable {
         self.rss = rss
         self.fds = fds
         self.threads = threads
+        self.tasks = tasks
     }
 
     /// Live heap objects (mallocs − frees), when both counters exist.
@@ -81,6 +85,7 @@ public struct Sample: Codable, Sendable, Equatable {
         case .rss: rss = value
         case .fds: fds = value
         case .threads: threads = value
+        case .tasks: tasks = value
         }
     }
 
@@ -99,13 +104,14 @@ public struct Sample: Codable, Sendable, Equatable {
         case .rss: rss
         case .fds: fds
         case .threads: threads
+        case .tasks: tasks
         }
     }
 }
 
 /// The metrics a sample may carry.
 public enum Metric: String, Codable, Sendable, CaseIterable {
-    case allocated, active, resident, mapped, retained, metadata, mallocs, frees, liveObjects, rss, fds, threads
+    case allocated, active, resident, mapped, retained, metadata, mallocs, frees, liveObjects, rss, fds, threads, tasks
 
     /// Metrics measured in bytes.
     public var isBytes: Bool {

@@ -13,7 +13,7 @@ import LeakLabKit
 ///     record i at 64 + (i % capacity) × recordSize, recordSize 128:
 ///                   0 t Float64 · 8 iteration Int64 · 16 phase UInt32 · 20 present UInt32 (bit per
 ///                   figure) · 24 reused UInt32 (bit per figure: copied from an earlier sample) ·
-///                   28 unused · 32 + 8k figure k Int64, k in ``SampleRing/figures`` order (11
+///                   28 unused · 32 + 8k figure k Int64, k in ``SampleRing/figures`` order (12
 ///                   figures; 12 slots)
 ///
 /// The child never overwrites a record the runner has not read: when the ring is full,
@@ -30,7 +30,7 @@ public struct SampleRing {
 
     /// The sample's optional figures, in record order.
     public static let figures: [Metric] = [
-        .allocated, .active, .resident, .mapped, .retained, .metadata, .mallocs, .frees, .rss, .fds, .threads,
+        .allocated, .active, .resident, .mapped, .retained, .metadata, .mallocs, .frees, .rss, .fds, .threads, .tasks,
     ]
 
     public let base: UnsafeMutableRawPointer
@@ -94,6 +94,7 @@ public struct SampleRing {
         put(8, sample.rss)
         put(9, sample.fds)
         put(10, sample.threads)
+        put(11, sample.tasks)
         record.storeBytes(of: present, toByteOffset: 20, as: UInt32.self)
         var reused: UInt32 = 0
         if let metrics = sample.reused {
@@ -120,6 +121,7 @@ public struct SampleRing {
         case .rss: 8
         case .fds: 9
         case .threads: 10
+        case .tasks: 11
         case .liveObjects: nil
         }
     }

@@ -17,11 +17,15 @@ public struct Trace: Codable, Sendable, Equatable {
     /// Metrics this run could not measure (absent from every sample).
     public var unavailableMetrics: [Metric]
     public var samples: [Sample]
+    /// The live Swift tasks at the end of settle, grouped by where they wait (names included);
+    /// absent where tasks cannot be counted.
+    public var census: TaskCensus?
 
     public init(
         scenario: String, variant: String, pattern: String, allocator: AllocatorReport,
         parameters: [String: String], warmUpIterations: Int, workloadIterations: Int,
-        sampleEvery: Int, outcome: RunOutcome, unavailableMetrics: [Metric], samples: [Sample]
+        sampleEvery: Int, outcome: RunOutcome, unavailableMetrics: [Metric], samples: [Sample],
+        census: TaskCensus? = nil
     ) {
         self.scenario = scenario
         self.variant = variant
@@ -34,6 +38,7 @@ public struct Trace: Codable, Sendable, Equatable {
         self.outcome = outcome
         self.unavailableMetrics = unavailableMetrics
         self.samples = samples
+        self.census = census
     }
 
     /// Samples of one phase, in order.

@@ -94,6 +94,7 @@ public enum TruthAudit {
             } else {
                 checks += leakChecks(declared, run: primary, label: "")
                 if let longer { checks += leakChecks(truth(of: longer), run: longer, label: " at \(longer.workloadIterations) it.") }
+                if declared.shape == .superlinear { checks += acceleratingChecks(primary: primary, longer: longer) }
             }
         case .clean:
             checks += cleanChecks(declared, primary: primary, longer: longer.map { ($0, truth(of: $0)) }, confirming: evidence.confirmingPair)
@@ -117,7 +118,9 @@ public enum TruthAudit {
 
     /// A figure as the tables show it: whole numbers from 100 up, two decimals below.
     public static func figure(_ value: Double) -> String {
-        abs(value) >= 100 ? String(Int(value.rounded())) : String(Double(Int((value * 100).rounded())) / 100)
+        if abs(value) >= 100 { return String(Int(value.rounded())) }
+        if value != 0 && abs(value) < 0.1 { return String(format: "%.3g", value) }
+        return String(Double(Int((value * 100).rounded())) / 100)
     }
 
     static func declared(_ value: Double, _ tolerance: Double) -> String {

@@ -25,14 +25,14 @@ public enum TruthMutation: String, Codable, Sendable, CaseIterable {
     /// Each leaking part declared as another kind: heap ↔ non-heap memory, fds ↔ threads,
     /// tasks → threads.
     case kindSwapped = "kind-swapped"
-    /// A sublinear leak declared linear at the rate its run measured.
+    /// A sublinear (or superlinear) leak declared linear at the rate its run measured.
     case sublinearToLinear = "sublinear-to-linear"
 
     /// Whether this mutation changes `truth` at all.
     public func applies(to truth: GroundTruth) -> Bool {
         guard truth.expectedOutcome == .completed else { return false }
         let sublinear = if case .sublinear = truth.shape { true } else { false }
-        let constantRate = truth.verdict == .leak && !sublinear
+        let constantRate = truth.verdict == .leak && !sublinear && truth.shape != .superlinear
         switch self {
         case .leakToClean, .leakToBounded: return truth.verdict == .leak
         case .cleanToLeak: return truth.verdict == .clean
@@ -40,7 +40,7 @@ public enum TruthMutation: String, Codable, Sendable, CaseIterable {
         case .rateDoubled, .rateHalved, .onsetEarlier: return constantRate
         case .onsetLater: return constantRate && { if case .onset = truth.shape { true } else { false } }()
         case .kindSwapped: return truth.verdict == .leak && !truth.parts.isEmpty
-        case .sublinearToLinear: return truth.verdict == .leak && sublinear
+        case .sublinearToLinear: return truth.verdict == .leak && (sublinear || truth.shape == .superlinear)
         }
     }
 
@@ -79,6 +79,8 @@ public enum TruthMutation: String, Codable, Sendable, CaseIterable {
             mutant = .leak(
                 parts: truth.parts.map(Self.swapped), shape: truth.shape, spread: truth.rateVaries ? truth.tolerance : nil,
                 note: "mutant")
+        case .sublinearToLinear where truth.shape == .superlinear:
+            mutant.shape = .linear
         case .sublinearToLinear:
             var parts: [LeakPart] = []
             for metric in TruthAudit.sublinearMetrics(truth) {

@@ -20,9 +20,14 @@ public final class ProbeSet {
     private let allocatorProbe: (any Probe)?
     private let proc: ProcProbe
     private var periodicSinceFresh = Int.max
+    /// Set when live Swift tasks can be counted (the `tasks` metric and the census).
+    public let tasks: TaskProbe?
+    /// Why tasks cannot be counted, when they cannot.
+    public let tasksUnavailableReason: String?
 
     /// Picks the allocator probe matching the allocator that actually serves malloc.
-    public init(active: AllocatorName?) throws(ProbeError) {
+    /// `countTasks`: scan for live Swift tasks at every sample (runs the canary once, here).
+    public init(active: AllocatorName?, countTasks: Bool = true) throws(ProbeError) {
         var probes: [any Probe] = []
         var jemalloc: JemallocProbe? = nil
         switch active {
@@ -39,8 +44,20 @@ public final class ProbeSet {
         allocatorProbe = probes.first
         proc = try ProcProbe()
         probes.append(proc)
+        var taskProbe: TaskProbe? = nil
+        var reason: String? = nil
+        if countTasks {
+            do throws(ProbeError) {
+                taskProbe = try TaskProbe()
+            } catch {
+                reason = error.description
+            }
+            if let taskProbe { probes.append(taskProbe) }
+        }
         self.probes = probes
         self.jemalloc = jemalloc
+        self.tasks = taskProbe
+        self.tasksUnavailableReason = reason
         reusedFigures = (jemalloc == nil ? [] : JemallocProbe.slowFigures) + ProcProbe.slowFigures
     }
 
@@ -72,6 +89,7 @@ public final class ProbeSet {
             try allocatorProbe?.read(into: &sample)
         }
         try proc.read(into: &sample, reuseSlow: reuse)
+        try tasks?.read(into: &sample)
         if reuse { sample.reused = reusedFigures }
     }
 }

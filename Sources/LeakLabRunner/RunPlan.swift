@@ -23,6 +23,9 @@ public struct RunPlan: Sendable {
     /// Sample every this many iterations; by default about 200 samples a run. Scripts/bench sets
     /// it very high to time a run with sampling (almost) off.
     public var sampleEvery: Int?
+    /// Samples taken during settle; the child's default (6) when `nil`. More samples time how
+    /// fast an allocator gives memory back more finely.
+    public var settleSamples: Int?
 
     public init(
         entry: PluginCatalog.Entry, variant: Variant, allocator: AllocatorName = .jemalloc,
@@ -87,7 +90,8 @@ public struct RunPlan: Sendable {
             pluginPath: entry.plugin.path, scenario: scenario.id, variant: variant.name,
             parameters: parameters.values, warmUpIterations: warmUp, workloadIterations: workload,
             sampleEvery: max(1, sampleEvery ?? RunRequest.sampleInterval(iterations: warmUp + workload)),
-            settleMillis: settleMillis, allocator: allocator, budgets: budgets,
+            settleMillis: settleMillis,
+            settleSamples: settleSamples ?? 6, allocator: allocator, budgets: budgets,
             flushThreadCache: flushThreadCache, trimAtSettle: settings.trimAtSettle)
     }
 }

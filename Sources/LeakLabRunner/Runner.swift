@@ -53,6 +53,7 @@ public struct Runner: Sendable {
         var allocator = AllocatorReport(requested: plan.allocator, preloaded: environment["LD_PRELOAD"])
         var unavailable: [Metric] = []
         var samples: [Sample] = []
+        var census: TaskCensus?
         var failure: (phase: Phase, message: String)?
         var finished = false
         let termination = child.monitor(budgets: plan.budgets) { message in
@@ -66,6 +67,8 @@ public struct Runner: Sendable {
             case .sample(let sample):
                 samples.append(sample)
                 onEvent(.sample(sample))
+            case .census(let taken):
+                census = taken
             case .failed(let phase, let text):
                 failure = (phase, text)
             case .finished:
@@ -104,6 +107,7 @@ public struct Runner: Sendable {
         record.memoryContainment = inGroup?.kind.rawValue ?? "watchdog"
         record.containment = report
         record.allocatorOptions = settings.applied.isEmpty ? nil : settings.applied
+        record.census = census?.symbolized()
         if outcome == .completed { record.growth = Growth.measure(record.trace) }
         return record
     }
@@ -171,6 +175,11 @@ public struct Runner: Sendable {
         if let signal = termination.signal {
             let name = String(cString: strsignal(signal))
             return (.crashed, "killed by signal \(signal) (\(name)) after \(samples.count) samples")
+        }
+        // A child that reached its fd budget and carried on (ignoring EMFILE) did not run the
+        // workload it was asked to: what it opened after that failed.
+        if let peakFDs = samples.compactMap(\.fds).max(), peakFDs >= budgets.openFiles - 8 {
+            return (.budgetExceeded, "open files: the child reached its budget of \(budgets.openFiles) (RLIMIT_NOFILE, \(peakFDs) open); what it opened after that failed")
         }
         if termination.exitStatus == 0 && finished {
             return (.completed, nil)

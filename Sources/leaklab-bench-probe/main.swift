@@ -6,6 +6,7 @@
 // Prints one JSON object.
 //
 //   LD_PRELOAD=libjemalloc.so.2 MALLOC_CONF=tcache:false leaklab-bench-probe [SAMPLES]
+//   ... leaklab-bench-probe census [TASKS]   (CensusBench.swift: task count and census cost)
 import Foundation
 import LeakLabModel
 import LeakLabProbes
@@ -70,7 +71,10 @@ nonisolated func measure() throws -> [String: Double] {
 }
 
 do {
-    let result = try measure()
+    let arguments = CommandLine.arguments
+    let result = arguments.count > 1 && arguments[1] == "census"
+        ? try measureCensus(tasks: arguments.count > 2 ? Int(arguments[2]) ?? 10_000 : 10_000)
+        : try measure()
     let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
     print(String(decoding: data, as: UTF8.self))
 } catch {

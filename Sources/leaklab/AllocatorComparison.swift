@@ -3,19 +3,30 @@ import LeakLabKit
 import LeakLabModel
 import LeakLabRunner
 
-/// `compare-allocators`: the same variants under several allocators, side by side. Pure
-/// arithmetic over finished runs; `compare-allocators --json` writes it (schema `leaklab.compare/1`).
+/// `compare-allocators`: the same variants under several allocator configurations, side by side.
+/// Pure arithmetic over finished runs; `compare-allocators --json` writes it (schema
+/// `leaklab.compare/2`).
+///
+/// Shape: `{schema, configurations: [AllocatorConfiguration], allocators, variants:
+/// [{scenario, variant, pattern, role, truth, rows: [ConfigurationRow], detectors:
+/// [{detector, cells, changesWithConfiguration}], resourceDifferences}], notes,
+/// allocatorMismatches, errors, runs: [RunRecord]}`. Each run names its configuration
+/// (`RunRecord.configuration`).
 ///
 /// A figure an allocator cannot give is absent (`nil`), never 0: mimalloc counts no bytes, so its
-/// allocated growth and fragmentation are "not measured".
+/// allocated growth and fragmentation are "not measured" (``mimallocNote``).
 struct AllocatorComparison: Codable, Equatable {
-    static let currentSchema = "leaklab.compare/1"
+    /// v2: rows are configurations (not allocators), figures carry their spread over seeds, and
+    /// give-back time and fragmentation over time are new.
+    static let currentSchema = "leaklab.compare/2"
 
     var schema = AllocatorComparison.currentSchema
+    var configurations: [AllocatorConfiguration]
+    /// The allocators the configurations use, in order.
     var allocators: [AllocatorName]
-    /// `--allocator-option` values as given; each run records the ones that applied to it.
-    var allocatorOptions: [String: String]
     var variants: [VariantComparison]
+    /// What a reader must know to read the figures (mimalloc's statistics, approximate counts).
+    var notes: [String]
     /// Runs where the allocator that served malloc was not the one asked for: the command fails.
     var allocatorMismatches: [String]
     /// Runs that could not start.
@@ -23,13 +34,17 @@ struct AllocatorComparison: Codable, Equatable {
     /// Every run in full (samples, verdicts), in matrix order.
     var runs: [RunRecord]
 
-    init(allocators: [AllocatorName], allocatorOptions: [String: String], runs: [RunRecord], errors: [String] = []) {
-        self.allocators = allocators
-        self.allocatorOptions = allocatorOptions
+    /// Why mimalloc has no allocated or fragmentation figure: checked against Debian's
+    /// libmimalloc2.0 (2.0.9) by calling its exports through dlsym in a preloaded child.
+    static let mimallocNote = "mimalloc: allocated bytes and fragmentation are not measured. Debian's libmimalloc2.0 is built without statistics (MI_STAT=0): mi_stats_print_out prints only reserved/committed/segment lines, with no allocated or requested bytes ('touched' and 'pages' move only on free and go negative); mi_process_info's current_rss is the committed size (32 MiB from the first segment, constant), not resident pages. RSS (/proc) is its only honest figure."
+
+    init(configurations: [AllocatorConfiguration], runs: [RunRecord], errors: [String] = []) {
+        self.configurations = configurations
+        allocators = configurations.map(\.allocator).reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
         self.runs = runs
         self.errors = errors
         allocatorMismatches = runs.filter { $0.allocator.active != $0.allocator.requested }.map { run in
-            "\(run.key): requested \(run.allocator.requested), but malloc was served by \(run.allocator.active?.rawValue ?? "an unidentified library") (\(run.allocator.library ?? "?"))"
+            "\(run.key) [\(run.configuration ?? run.allocator.requested.rawValue)]: requested \(run.allocator.requested), but malloc was served by \(run.allocator.active?.rawValue ?? "an unidentified library") (\(run.allocator.library ?? "?"))"
         }
         var order: [String] = []
         var grouped: [String: [RunRecord]] = [:]
@@ -37,170 +52,126 @@ struct AllocatorComparison: Codable, Equatable {
             if grouped[run.key] == nil { order.append(run.key) }
             grouped[run.key, default: []].append(run)
         }
-        variants = order.map { VariantComparison(runs: grouped[$0]!) }
+        variants = order.map { VariantComparison(runs: grouped[$0]!, configurations: configurations) }
+        var notes: [String] = []
+        for configuration in configurations where !configuration.exactCounts {
+            notes.append("\(configuration.name): jemalloc's thread cache is on, so allocated counts freed blocks still cached as allocated (a few KiB, varying): its alloc/it is approximate (≈). The `jemalloc` row (tcache:false) is the exact figure, as in run/audit/validate.")
+        }
+        if allocators.contains(.mimalloc) { notes.append(Self.mimallocNote) }
+        self.notes = notes
     }
 
-    /// The median share of RSS growth given back after settle, per allocator, over the variants
-    /// whose RSS grew enough to judge (see ``AllocatorRun/givenBackFraction``).
-    var medianGivenBack: [AllocatorName: Double] {
-        var result: [AllocatorName: Double] = [:]
-        for allocator in allocators {
-            let fractions = variants.flatMap { $0.runs }.filter { $0.allocator.requested == allocator }.compactMap(\.givenBackFraction)
-            result[allocator] = RobustStatistics.median(fractions)
+    /// The median share of RSS growth given back after settle, per configuration, over the
+    /// variants whose RSS grew enough to judge (see ``RunFigures/givenBackFraction``).
+    var medianGivenBack: [String: Double] {
+        var result: [String: Double] = [:]
+        for configuration in configurations {
+            let fractions = variants.flatMap(\.rows).filter { $0.configuration == configuration.name }.compactMap(\.givenBackFraction)
+            result[configuration.name] = RobustStatistics.median(fractions)
         }
         return result
     }
 }
 
-/// One variant under each allocator.
+/// One variant under each configuration.
 struct VariantComparison: Codable, Equatable {
     var scenario: String
     var variant: String
     var pattern: String
     var role: Variant.Role
     var truth: GroundTruth
-    var runs: [AllocatorRun]
-    /// fds or threads growth that differs between allocators. It should not: the allocator does
-    /// not open files or start threads for the workload. A difference is a finding to look at.
+    var rows: [ConfigurationRow]
+    /// fds or threads growth that differs between configurations. It should not: the allocator
+    /// does not open files or start threads for the workload. A difference is a finding to look at.
     var resourceDifferences: [String]
-    /// Every detector's verdict under each allocator.
-    var detectors: [DetectorAcrossAllocators]
+    /// Every detector's verdict under each configuration.
+    var detectors: [DetectorAcrossConfigurations]
 
     /// fds and threads per iteration may differ by this much between allocators (sampling noise).
     static let resourceTolerance = 0.1
 
-    init(runs records: [RunRecord]) {
+    init(runs records: [RunRecord], configurations: [AllocatorConfiguration]) {
         let first = records[0]
         scenario = first.scenario
         variant = first.variant
         pattern = first.pattern
         role = first.role
         truth = first.truth
-        runs = records.map(AllocatorRun.init)
+        let byName = HTMLReport.groups(records) { $0.configuration ?? $0.allocator.requested.rawValue }
+        rows = byName.map { runs in
+            let name = runs[0].configuration ?? runs[0].allocator.requested.rawValue
+            let configuration = configurations.first { $0.name == name } ?? AllocatorConfiguration(name: name, allocator: runs[0].allocator.requested)
+            return ConfigurationRow(configuration: configuration, runs: runs)
+        }
         resourceDifferences = []
-        for (name, value) in [("fds", \AllocatorRun.fdsPerIteration), ("threads", \AllocatorRun.threadsPerIteration)] {
-            let measured = runs.compactMap { run in run[keyPath: value].map { (run.allocator.requested, $0) } }
+        for (name, value) in [("fds", \ConfigurationRow.fdsPerIteration), ("threads", \ConfigurationRow.threadsPerIteration)] {
+            let measured = rows.compactMap { row in row[keyPath: value].map { (row.configuration, $0) } }
             guard let low = measured.map(\.1).min(), let high = measured.map(\.1).max(),
                   high - low > Self.resourceTolerance else { continue }
             let each = measured.map { "\($0.0) \(Format.rate($0.1))" }.joined(separator: ", ")
-            resourceDifferences.append("\(name) per iteration differs between allocators: \(each)")
+            resourceDifferences.append("\(name) per iteration differs between configurations: \(each)")
         }
         let names = records.flatMap { $0.verdicts.map(\.detector) }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-        let truth = self.truth
         detectors = names.map { name in
-            let cells = records.map { record in
-                let verdict = record.verdicts.first { $0.detector == name }
-                return DetectorAcrossAllocators.Cell(
-                    allocator: record.allocator.requested, leak: verdict?.leak,
-                    outcome: verdict.map { VerdictOutcome(verdict: $0, truth: truth) } ?? .failed,
-                    ratePerIteration: verdict?.ratePerIteration)
-            }
-            return DetectorAcrossAllocators(detector: name, cells: cells)
+            DetectorAcrossConfigurations(detector: name, cells: byName.map { runs in .init(detector: name, runs: runs) })
         }
     }
 
     var key: String { "\(scenario)/\(variant)" }
 }
 
-/// One detector's verdict on one variant, under each allocator.
-struct DetectorAcrossAllocators: Codable, Equatable {
+/// One detector's verdict on one variant, under each configuration.
+struct DetectorAcrossConfigurations: Codable, Equatable {
     struct Cell: Codable, Equatable {
-        var allocator: AllocatorName
-        /// `nil` when the detector could not judge (a metric it needs is absent).
+        var configuration: String
+        /// The majority verdict over the configuration's seeds; `nil` when the detector could not
+        /// judge any (a metric it needs is absent) or the seeds split evenly.
         var leak: Bool?
+        /// Seeds judged a leak, of `judged` seeds judged at all.
+        var leakVotes: Int
+        var judged: Int
         var outcome: VerdictOutcome
         var ratePerIteration: Double?
+
+        init(detector: String, runs: [RunRecord]) {
+            configuration = runs[0].configuration ?? runs[0].allocator.requested.rawValue
+            let verdicts = runs.compactMap { run in run.verdicts.first { $0.detector == detector }.map { (run, $0) } }
+            let judgedVerdicts = verdicts.filter { $0.1.leak != nil }
+            judged = judgedVerdicts.count
+            leakVotes = judgedVerdicts.filter { $0.1.leak == true }.count
+            let majority: Bool? = judged == 0 || leakVotes * 2 == judged ? nil : leakVotes * 2 > judged
+            leak = majority
+            let representative = judgedVerdicts.first { $0.1.leak == majority } ?? verdicts.first
+            outcome = representative.map { VerdictOutcome(verdict: $0.1, run: $0.0) } ?? .failed
+            ratePerIteration = representative?.1.ratePerIteration
+        }
     }
 
     var detector: String
     var cells: [Cell]
+    /// Whether the verdict (leak or not) differs between configurations that gave one.
+    var changesWithConfiguration: Bool
 
-    /// Whether the verdict (leak or not) differs between allocators that gave one.
-    var changesWithAllocator: Bool { Set(cells.compactMap(\.leak)).count > 1 }
+    init(detector: String, cells: [Cell]) {
+        self.detector = detector
+        self.cells = cells
+        changesWithConfiguration = Set(cells.compactMap(\.leak)).count > 1
+    }
 }
 
-/// One variant's run under one allocator, reduced to the figures the comparison shows.
-struct AllocatorRun: Codable, Equatable {
-    /// `{requested, active, library, …}`: a run counts only when active equals requested.
-    var allocator: AllocatorReport
-    var allocatorOptions: [String: String]?
-    var mallocConf: String?
-    var outcome: RunOutcome
-    /// Growth of the heap as the allocator counts it (slope of `allocated`), bytes per
-    /// iteration; absent when the allocator gives no count (mimalloc).
-    var allocatedPerIteration: Double?
-    /// Where `allocated` comes from under this allocator; absent when not measured.
-    var allocatedSource: String?
-    /// Growth of RSS (/proc), bytes per iteration.
-    var rssPerIteration: Double?
-    /// The highest RSS of the run: the child's VmHWM where recorded, else the highest sample.
-    var peakRSS: Int?
-    var baselineRSS: Int?
-    var endOfWorkloadRSS: Int?
-    var afterSettleRSS: Int?
-    /// RSS after settle − RSS at the end of warm-up: what the process kept.
-    var settleAboveBaseline: Int?
-    /// RSS at the end of the workload − RSS after settle: what was given back.
-    var givenBack: Int?
-    /// `givenBack` ÷ the workload's RSS growth; absent when RSS grew by less than
-    /// ``minimumGrowthToJudge`` (a few pages: no growth to give back).
-    var givenBackFraction: Double?
-    /// At the end of the workload: jemalloc `resident ÷ allocated`, others `rss ÷ allocated`.
-    var fragmentation: Double?
-    /// `resident/allocated` or `rss/allocated`; absent when not measured.
-    var fragmentationBasis: String?
-    var fdsPerIteration: Double?
-    var threadsPerIteration: Double?
-    var verdicts: [DetectorVerdict]
+/// A figure over a configuration's seeds: the median and the range.
+struct Spread: Codable, Equatable {
+    var median: Double
+    var low: Double
+    var high: Double
+    /// One value per seed, in seed order.
+    var values: [Double]
 
-    /// RSS moves by whole pages, and by ~100–200 KiB in settle alone (the runtime's timers, an
-    /// allocator's purge): below this growth a share given back is noise, not release.
-    static let minimumGrowthToJudge = 256 * 1024
-
-    init(_ record: RunRecord) {
-        allocator = record.allocator
-        allocatorOptions = record.allocatorOptions
-        mallocConf = record.mallocConf
-        outcome = record.outcome
-        verdicts = record.verdicts
-        let trace = record.trace
-        let growth = record.growth ?? Growth.measure(trace)
-        allocatedPerIteration = growth.bytes
-        allocatedSource = growth.bytes == nil ? nil : Self.allocatedSource(record.allocator.active)
-        rssPerIteration = growth.rss
-        fdsPerIteration = growth.fds
-        threadsPerIteration = growth.threads
-        peakRSS = record.peakRSS ?? record.samples.compactMap(\.rss).max()
-
-        let workload = trace.samples(in: .workload)
-        baselineRSS = trace.samples.last { $0.phase < .workload && $0.rss != nil }?.rss
-        endOfWorkloadRSS = workload.last { $0.rss != nil }?.rss
-        afterSettleRSS = trace.samples(in: .settle).last { $0.rss != nil }?.rss
-        if let base = baselineRSS, let settled = afterSettleRSS { settleAboveBaseline = settled - base }
-        if let end = endOfWorkloadRSS, let settled = afterSettleRSS {
-            givenBack = end - settled
-            if let base = baselineRSS, end - base >= Self.minimumGrowthToJudge {
-                givenBackFraction = Double(end - settled) / Double(end - base)
-            }
-        }
-        if let last = workload.last, let allocated = last.allocated, allocated > 0 {
-            if let resident = last.resident {
-                fragmentation = Double(resident) / Double(allocated)
-                fragmentationBasis = "resident/allocated"
-            } else if let rss = last.rss {
-                fragmentation = Double(rss) / Double(allocated)
-                fragmentationBasis = "rss/allocated"
-            }
-        }
-    }
-
-    /// The counter behind `allocated` under each allocator.
-    static func allocatedSource(_ allocator: AllocatorName?) -> String? {
-        switch allocator {
-        case .jemalloc: "jemalloc mallctl stats.allocated"
-        case .glibc: "glibc mallinfo2 uordblks+hblkhd"
-        case .tcmalloc: "tcmalloc generic.current_allocated_bytes"
-        case .mimalloc, nil: nil
-        }
+    init?(_ values: [Double]) {
+        guard let median = RobustStatistics.median(values), let low = values.min(), let high = values.max() else { return nil }
+        self.median = median
+        self.low = low
+        self.high = high
+        self.values = values
     }
 }

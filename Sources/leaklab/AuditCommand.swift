@@ -20,7 +20,7 @@ struct AuditCommand: ParsableCommand {
             same runs against deliberately wrong truths and reports how many the audit rejects.
             """)
 
-    @Argument(help: "Scenarios to audit (default: every loaded scenario).")
+    @Argument(help: "Scenarios (SCENARIO or SCENARIO/VARIANT) to audit (default: every loaded scenario).")
     var scenarios: [String] = []
 
     @OptionGroup var plugins: PluginOptions
@@ -48,10 +48,20 @@ struct AuditCommand: ParsableCommand {
 
     func run() throws {
         let catalog = try plugins.loadCatalog()
-        let entries = try scenarios.isEmpty ? catalog.entries : scenarios.map { try catalog.entry(for: $0) }
+        // SCENARIO or SCENARIO/VARIANT, as `run` takes them.
+        var selection: [(PluginCatalog.Entry, [LeakLabKit.Variant])] = []
+        for argument in scenarios.isEmpty ? catalog.entries.map(\.scenario.id) : scenarios {
+            let parts = argument.split(separator: "/", maxSplits: 1).map(String.init)
+            let entry = try catalog.entry(for: parts[0])
+            guard parts.count == 2 else { selection.append((entry, entry.scenario.variants)); continue }
+            guard let variant = entry.scenario.variant(named: parts[1]) else {
+                throw ValidationError("\(parts[0]) has no variant '\(parts[1])'; its variants: \(entry.scenario.variants.map(\.name).joined(separator: ", "))")
+            }
+            selection.append((entry, [variant]))
+        }
         var plans: [RunPlan] = []
-        for entry in entries {
-            for variant in entry.scenario.variants {
+        for (entry, variants) in selection {
+            for variant in variants {
                 let plan = try runOptions.plan(entry, variant)
                 // Fail before any child runs on a bad parameter or iteration count.
                 do { _ = try plan.request() } catch { throw ValidationError(error.description) }
@@ -81,9 +91,10 @@ struct AuditCommand: ParsableCommand {
                     evidence.confirmingPair = (second, secondLonger)
                     checks = TruthAudit.checks(for: evidence)
                 }
-                rows.append(AuditRow(
-                    variant: key, role: plan.variant.role.rawValue, verdict: truth.verdict.rawValue, checks: checks))
-                if mutants { mutantResults += MutantResult.results(variant: key, evidence: evidence) }
+                let row = AuditRow(variant: key, role: plan.variant.role.rawValue, verdict: truth.verdict.rawValue, checks: checks)
+                rows.append(row)
+                // A variant whose own truth fails has no truth to mutate: its mutants are not scored.
+                if mutants, row.passed { mutantResults += MutantResult.results(variant: key, evidence: evidence) }
             case (.failure(let error), _):
                 rows.append(AuditRow(variant: key, role: plan.variant.role.rawValue, verdict: truth.verdict.rawValue, checks: [
                     TruthAudit.Check(name: "run", measured: error.description, declared: "runs", passed: false),
@@ -92,7 +103,7 @@ struct AuditCommand: ParsableCommand {
         }
         print(AuditRow.table(rows))
         let failures = rows.filter { !$0.passed }
-        let mutation = mutants ? MutationSummary(mutantResults) : nil
+        let mutation = mutants ? MutationSummary(mutantResults, notScored: rows.filter { !$0.passed }.map(\.variant)) : nil
         if let json {
             try JSONOutput.write(AuditDocument(rows: rows, passed: failures.isEmpty, mutation: mutation), to: json)
         }
@@ -154,7 +165,7 @@ struct AuditRow: Encodable {
 
     static func table(_ rows: [AuditRow]) -> String {
         let width = min(56, (rows.map(\.variant.count).max() ?? 10) + 2)
-        let checkWidth = min(44, (rows.flatMap(\.checks).map(\.name.count).max() ?? 20) + 2)
+        let checkWidth = min(60, (rows.flatMap(\.checks).map(\.name.count).max() ?? 20) + 2)
         var lines = ["\("variant".padding(toLength: width, withPad: " ", startingAt: 0))role    truth    \("check".padding(toLength: checkWidth, withPad: " ", startingAt: 0))measured  /  declared"]
         for row in rows {
             for (index, check) in row.checks.enumerated() {
@@ -177,13 +188,16 @@ struct MutationSummary: Encodable {
     var score: Double
     var survivors: [MutantResult]
     var byVariant: [String: VariantScore]
+    /// Variants whose declared truth fails its own audit: their mutants are not scored.
+    var notScored: [String]
 
     struct VariantScore: Encodable {
         var mutants: Int
         var killed: Int
     }
 
-    init(_ results: [MutantResult]) {
+    init(_ results: [MutantResult], notScored: [String] = []) {
+        self.notScored = notScored
         mutants = results.count
         killed = results.filter(\.killed).count
         score = results.isEmpty ? 1 : Double(killed) / Double(results.count)
@@ -195,6 +209,9 @@ struct MutationSummary: Encodable {
 
     var text: String {
         var lines = ["mutants: \(killed) of \(mutants) killed (score \(String(format: "%.3f", score)))"]
+        if !notScored.isEmpty {
+            lines.append(UntrustedText.clean("  not scored (their declared truth fails the audit): \(notScored.joined(separator: ", "))"))
+        }
         for survivor in survivors {
             lines.append(UntrustedText.clean("  survived: \(survivor.variant) \(survivor.mutation.rawValue) — the audit cannot tell it apart: \(survivor.why ?? "")"))
         }

@@ -83,10 +83,19 @@ enum ExplanationText {
         out += wrap(text, width: width, indent: "  ")
     }
 
-    /// `leak, unreachable`, `bounded`, `clean`.
+    /// `leak, unreachable`, `leak, unreachable + reachable`, `leak, possibly lost`, `bounded`, `clean`:
+    /// how the leaked memory is held, which decides who sees it (the figures follow separately).
     static func verdictText(_ variant: Explanation.VariantInfo) -> String {
         let truth = variant.truth
-        return truth.verdict == .leak ? "leak, \(truth.reachable ? "reachable" : "unreachable")" : truth.verdict.rawValue
+        guard truth.verdict == .leak else { return truth.verdict.rawValue }
+        let kinds = truth.leakKinds
+        var held: [String] = []
+        if kinds.contains(.unreachableHeap) || (truth.parts.isEmpty && !truth.reachable) { held.append("unreachable") }
+        if kinds.contains(.reachableHeap) || (truth.parts.isEmpty && truth.reachable) { held.append("reachable") }
+        if kinds.contains(.interiorHeap) { held.append("possibly lost") }
+        if kinds.contains(.nonHeapMemory) { held.append("non-heap memory") }
+        if held.isEmpty { held = kinds.map(\.rawValue).sorted() }
+        return "leak" + (held.isEmpty ? "" : ", " + held.joined(separator: " + "))
     }
 
     /// The declared per-iteration figures with their tolerances: `1428 ±278 B, 4.30 ±1.65 objects, 1 task`.
@@ -103,6 +112,7 @@ enum ExplanationText {
         add(rate.tasks, tolerance.tasks, "tasks")
         add(rate.threads, tolerance.threads, "threads")
         add(rate.fds, tolerance.fds, "fds")
+        add(rate.nonHeapBytes, tolerance.nonHeapBytes, "B outside the heap")
         var text = parts.isEmpty
             ? "nothing per iteration (noise allowed: ±\(Format.rate(tolerance.bytes)) B, ±\(Format.rate(tolerance.objects)) objects)"
             : parts.joined(separator: ", ") + " per iteration"

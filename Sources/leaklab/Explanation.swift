@@ -166,12 +166,23 @@ struct ToolVisibility: Encodable, Equatable {
                 """)
         case .leak:
             let memory = rate.bytes > 0 || rate.objects > 0
-            if memory && !truth.reachable {
+            let kinds = truth.leakKinds
+            // v1 truth without parts: its one reachability flag.
+            let unreachable = kinds.contains(.unreachableHeap) || (truth.parts.isEmpty && memory && !truth.reachable)
+            if memory && unreachable {
                 seen += ["memcheck", "lsan"] + Self.allocationTrend
                 why.append("""
                     Unreachable: nothing points at the leaked memory any more, so valgrind memcheck \
                     reports it as definitely lost and LeakSanitizer reports it at exit; allocation \
                     trends (trend, thresholds, settle) and heaptrack see it grow too.
+                    """)
+            } else if memory && kinds.contains(.interiorHeap) {
+                seen += ["memcheck"] + Self.allocationTrend
+                missed += ["lsan"]
+                why.append("""
+                    Held only through a pointer into the middle of each block: valgrind memcheck reports \
+                    it as 'possibly lost'; LeakSanitizer counts interior pointers as references and \
+                    reports nothing; allocation trends and heaptrack see it grow.
                     """)
             } else if memory {
                 seen += Self.allocationTrend
@@ -181,6 +192,13 @@ struct ToolVisibility: Encodable, Equatable {
                     'still reachable' (not a leak) and LeakSanitizer does not report it; only tools \
                     that watch allocation over time see it: trend, thresholds, settle, and heaptrack, \
                     whose 'leaked' total counts everything not freed.
+                    """)
+            } else if rate.nonHeapBytes > 0 {
+                seen += ["rss"]
+                missed += ["trend", "thresholds", "settle", "memcheck", "lsan", "heaptrack"]
+                why.append("""
+                    Memory outside the malloc heap (mmap, memfd): allocators, valgrind, LeakSanitizer \
+                    and heaptrack never see it; only resident memory (RSS) grows.
                     """)
             } else {
                 missed += ["trend", "thresholds", "settle"]

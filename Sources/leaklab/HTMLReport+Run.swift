@@ -123,6 +123,10 @@ extension HTMLReport {
                 html += "</table>"
             }
         }
+        if let tasks = run.growth?.tasks {
+            html += "<p class=\"muted\">Live Swift tasks per workload iteration: <b>\(HTML.escape(Format.rate(tasks)))</b> (declared \(HTML.escape(Format.rate(truth.perIteration.tasks))))</p>"
+        }
+        if let census = run.census { html += censusTable(census) }
         if !run.unavailableMetrics.isEmpty {
             html += "<p class=\"note\">Not measured under \(HTML.escape(active)): \(HTML.escape(run.unavailableMetrics.map(\.rawValue).joined(separator: ", ")))</p>"
         }
@@ -147,45 +151,6 @@ extension HTMLReport {
     }
 
     // MARK: Allocator comparison
-
-    /// For `compare-allocators --html`: per scenario variant, the runs under each allocator
-    /// overlaid (allocated, or RSS where the allocator gives none), and a bar chart of the
-    /// measured growth per workload iteration by allocator. Put it on a page with
-    /// ``page(title:subtitle:sections:)``, beside ``memorySection(_:id:title:)`` and
-    /// ``explainSection(_:)`` as wanted.
-    static func allocatorComparisonSection(_ runs: [RunRecord], id: String = "allocators", title: String = "Allocators side by side") -> Section {
-        var body = "<p class=\"note\">The same variant under each allocator. Allocated bytes where the allocator reports them, else RSS (dashed).</p>"
-        var seen = Set<String>()
-        let firstSeeds = runs.filter { seen.insert($0.repeatKey).inserted }
-        let allocatorColors = ["jemalloc": "#1c7ed6", "glibc": "#e8590c", "mimalloc": "#2f9e44", "tcmalloc": "#9c36b5"]
-        var growthGroups: [SVGChart.BarGroup] = []
-        let allocatorNames = Array(Set(firstSeeds.map(\.allocator.requested.rawValue))).sorted()
-        body += "<div class=\"grid\">"
-        for group in groups(firstSeeds, by: \.key) {
-            let series = group.map { run -> SVGChart.Series in
-                let metric = memoryMetric(run)
-                return SVGChart.Series(
-                    name: "\(run.allocator.requested.rawValue) \(metric.rawValue)", color: allocatorColors[run.allocator.requested.rawValue] ?? "#495057",
-                    points: points(run, metric), dashed: metric != .allocated)
-            }
-            body += "<div class=\"card\">" + SVGChart.line(
-                title: "\(group[0].key) — \(group[0].role.rawValue)", series: series, bands: bands(group[0]),
-                attributes: "data-variant=\"\(HTML.escape(group[0].key))\" data-comparison=\"allocators\"") + "</div>"
-            growthGroups.append(SVGChart.BarGroup(label: group[0].key, bars: allocatorNames.map { name in
-                let run = group.first { $0.allocator.requested.rawValue == name }
-                return SVGChart.Bar(name: name, value: run?.growth.flatMap { $0.bytes ?? $0.rss }, color: allocatorColors[name] ?? "#495057")
-            }))
-        }
-        body += "</div>"
-        let largest = growthGroups.flatMap { $0.bars.compactMap(\.value) }.map(abs).max() ?? 0
-        if largest > 0 {
-            body += "<div class=\"card\">" + SVGChart.bars(
-                title: "Measured growth per workload iteration (bytes)", groups: growthGroups,
-                legend: allocatorNames.map { ($0, allocatorColors[$0] ?? "#495057") }, maximum: largest * 1.1,
-                format: .bytes, attributes: "data-comparison=\"growth\"", width: 1000, height: 340) + "</div>"
-        }
-        return Section(id: id, title: title, body: body)
-    }
 
     // MARK: Data for the charts
 

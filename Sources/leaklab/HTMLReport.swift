@@ -3,7 +3,7 @@ import LeakLabRunner
 
 /// Self-contained HTML reports (`run --html`, `validate --html`, `tour --html`, and
 /// `compare-allocators --html` through ``HTMLReport/page(title:subtitle:sections:)`` and
-/// ``HTMLReport/allocatorComparisonSection(_:)``).
+/// ``HTMLReport/allocatorComparisonSections(_:)``).
 ///
 /// One file, nothing fetched: the CSS is inline, the charts are inline SVG drawn here, and there is
 /// no script at all. Every string that came from a plugin or a run (names, notes, training text,

@@ -36,9 +36,8 @@ struct ListCommand: ParsableCommand {
                     if rates.threads != 0 { figures.append("\(Format.rate(rates.threads)) thread") }
                     if rates.fds != 0 { figures.append("\(Format.rate(rates.fds)) fd") }
                     let perIteration = figures.isEmpty ? "" : "  " + figures.joined(separator: ", ") + " per iteration"
-                    let reach = truth.verdict == .leak ? (truth.reachable ? ", reachable" : ", unreachable") : ""
-                    let name = variant.name.padding(toLength: 30, withPad: " ", startingAt: 0)
-                    print(UntrustedText.clean("    \(name) \(variant.role.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)) \(truth.verdict.rawValue)\(reach)\(perIteration)"))
+                    let name = variant.name.padding(toLength: max(30, variant.name.count), withPad: " ", startingAt: 0)
+                    print(UntrustedText.clean("    \(name) \(variant.role.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)) \(truth.headline)\(perIteration)"))
                 }
             }
         }

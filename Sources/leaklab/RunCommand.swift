@@ -35,6 +35,9 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "For leaky variants, run again under jemalloc's leak profiler (prof_leak + jeprof) and show the Swift functions that allocated the bytes still held at exit (top 5).")
     var attribute = false
 
+    @Flag(help: "Show the whole task census taken at the end of settle: every group of live Swift tasks with its state and the chain of async functions it waits in (by default, the largest three groups).")
+    var tasks = false
+
     @Option(help: ArgumentHelp("Sample every N iterations (default: about 200 samples a run).", valueName: "N"))
     var sampleEvery: Int?
 
@@ -65,7 +68,7 @@ struct RunCommand: ParsableCommand {
             // Written after every run, so an interrupted session keeps what it measured.
             if let json { try RunJSON.write(records, to: json) }
         }
-        print(RunTextReport.render(records))
+        print(RunTextReport.render(records, fullCensus: tasks))
         for text in attributions { print(text) }
         if let html { try HTMLReport.write(HTMLReport.runPage(records, entry: entry), to: html) }
         let incomplete = records.filter { $0.outcome != .completed }

@@ -5,9 +5,10 @@ import LeakLabRunner
 /// The text report of one or more runs: memory curves on a shared scale, so a leaky variant and
 /// its fix can be compared at a glance, and growth per iteration against the declared truth.
 enum RunTextReport {
-    static let curveMetrics: [(Metric, String)] = [(.allocated, "allocated"), (.rss, "rss"), (.fds, "fds"), (.threads, "threads")]
+    static let curveMetrics: [(Metric, String)] = [(.allocated, "allocated"), (.rss, "rss"), (.fds, "fds"), (.threads, "threads"), (.tasks, "tasks")]
 
-    static func render(_ records: [RunRecord]) -> String {
+    /// `fullCensus`: every group of the task census with its frames (`run --tasks`).
+    static func render(_ records: [RunRecord], fullCensus: Bool = false) -> String {
         var lines: [String] = []
         var ranges: [Metric: ClosedRange<Double>] = [:]
         for (metric, _) in curveMetrics {
@@ -15,13 +16,13 @@ enum RunTextReport {
             if let low = values.min(), let high = values.max() { ranges[metric] = low...high }
         }
         for record in records {
-            lines.append(contentsOf: render(record, ranges: ranges))
+            lines.append(contentsOf: render(record, ranges: ranges, fullCensus: fullCensus))
             lines.append("")
         }
         return lines.joined(separator: "\n")
     }
 
-    static func render(_ record: RunRecord, ranges: [Metric: ClosedRange<Double>]) -> [String] {
+    static func render(_ record: RunRecord, ranges: [Metric: ClosedRange<Double>], fullCensus: Bool = false) -> [String] {
         var lines: [String] = []
         let active = record.allocator.active?.rawValue ?? "unknown"
         let verified = record.allocator.active == record.allocator.requested ? "verified" : "REQUESTED \(record.allocator.requested)"
@@ -45,6 +46,10 @@ enum RunTextReport {
                 let mark = check.withinTolerance ? Terminal.style("ok", "32") : Terminal.style("OFF", "31")
                 lines.append("    \(check.metric.padding(toLength: 28, withPad: " ", startingAt: 0))\(pad(Format.rate(check.measured), 10))   \(pad(Format.rate(check.declared), 10))   ±\(Format.rate(check.tolerance).padding(toLength: 8, withPad: " ", startingAt: 0)) \(mark)")
             }
+            if let tasks = growth.tasks {
+                let declared = pad(Format.rate(record.truth.perIteration.tasks), 10)
+                lines.append("    \("tasks (audit judges)".padding(toLength: 28, withPad: " ", startingAt: 0))\(pad(Format.rate(tasks), 10))   \(declared)")
+            }
             if let rss = growth.rss {
                 lines.append("    \("rss (not judged)".padding(toLength: 28, withPad: " ", startingAt: 0))\(pad(Format.rate(rss), 10))")
             }
@@ -52,6 +57,9 @@ enum RunTextReport {
         if record.truth.verdict == .bounded, let shape = BoundedShape.measure(record.trace) {
             let verdict = shape.isBounded ? Terminal.style("bounded", "32") : Terminal.style("NOT BOUNDED", "31")
             lines.append("  bounded?  \(verdict): slope \(Format.rate(shape.earlySlope)) → \(Format.rate(shape.lateSlope)) B/iteration (first → second half of the workload); after settle \(Format.bytes(shape.settledGrowth)) of \(Format.bytes(shape.workloadGrowth)) still held")
+        }
+        if let census = record.census {
+            lines.append(contentsOf: TaskCensusText.render(census, full: fullCensus))
         }
         if !record.unavailableMetrics.isEmpty {
             lines.append("  not available under \(active): \(record.unavailableMetrics.map(\.rawValue).joined(separator: ", "))")

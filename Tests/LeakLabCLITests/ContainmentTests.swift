@@ -114,6 +114,9 @@ enum MisbehavingPlugin {
         // tmpfs pages never show in RSS: only a memory cgroup charges them.
         if variant == "tmpfs-hog", run["memoryContainment"] as? String == "watchdog" { outcome = "completed" }
         #expect(run["outcome"] as? String == outcome, "\(variant): \(run["outcome"] ?? "-") (\(run["outcomeDetail"] ?? "-"))")
+        // The plugin declares the same ending in its truth (plugin API v2), so validate scores it.
+        let declared = (run["truth"] as? [String: Any])?["expectedOutcome"] as? String
+        #expect(declared == expected.outcome, "\(variant) declares \(declared ?? "-")")
         let text = run["outcomeDetail"] as? String ?? ""
         if outcome == expected.outcome { #expect(text.contains(expected.detail), "\(variant): \(text)") }
         if variant != "throws-in-set-up" {

@@ -196,4 +196,55 @@ import Testing
         #expect(data.starts(with: [0x89, 0x50, 0x4E, 0x47]), "a PNG")
         #expect(data.count > 40_000, "a blank page compresses to a few KB; this one is \(data.count) bytes")
     }
+
+    /// compare-allocators' page: one panel per metric (allocated and RSS never share an axis),
+    /// growth bars with whiskers and the truth, a give-back chart per configuration, the table
+    /// with what each gives back; parsed and rendered by Chromium.
+    @Test func theAllocatorComparisonHasAPanelPerMetricAndRendersInHeadlessChromium() throws {
+        let directory = NSTemporaryDirectory() + "leaklab-html-compare-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let report = "\(directory)/r.html"
+        let result = try CLI.run([
+            "compare-allocators", "dictionary-cache", "--config", "jemalloc", "--config", "jemalloc-no-decay",
+            "--config", "glibc-trim", "--html", report, "--quiet",
+        ])
+        try #require(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        let html = try String(contentsOfFile: report, encoding: .utf8)
+        Self.expectSelfContained(html)
+        // Each <svg> element is one panel: its own metric, never two.
+        let svgs = html.components(separatedBy: "<svg").dropFirst().map { $0.components(separatedBy: "</svg>")[0] }
+        let allocatedPanels = svgs.filter { $0.contains("data-metric=\"allocated\"") }
+        let rssPanels = svgs.filter { $0.contains("data-metric=\"rss\"") }
+        #expect(allocatedPanels.count == 1 && rssPanels.count == 1, "one allocated and one RSS panel for the one scenario")
+        #expect(svgs.allSatisfy { Self.occurrences(of: "data-metric=", in: $0) <= 1 }, "no element holds two metrics")
+        #expect(allocatedPanels.first.map { !$0.contains("data-metric=\"rss\"") } == true)
+        #expect(svgs.contains { $0.contains("data-metric=\"resident\"") } && svgs.contains { $0.contains("data-metric=\"fragmentation\"") })
+        // Leaky solid, fixed dashed, in the same panel; the settle phase shaded.
+        let allocated = try #require(allocatedPanels.first)
+        #expect(allocated.contains("no-eviction") && allocated.contains("lru-bounded") && allocated.contains("stroke-dasharray"))
+        #expect(allocated.contains(">settle<"))
+        // Growth bars with the declared truth; a give-back chart per configuration.
+        #expect(svgs.contains { $0.contains("data-growth=\"allocated\"") && $0.contains("class=\"truth\"") })
+        for name in ["jemalloc", "jemalloc-no-decay", "glibc-trim"] {
+            #expect(html.contains("data-giveback=\"\(name)\""), "\(name)")
+        }
+        #expect(html.contains("<th>given back</th>") && html.contains("<th>after settle</th>"))
+
+        let chromium = Self.chromium
+        guard chromium.available else {
+            Issue.record("skipped rendering: no chromium: \(chromium.reason)")
+            return
+        }
+        let dom = try Self.script(["--dump-dom", report])
+        #expect(dom.status == 0, "\(dom.stderr)")
+        #expect(Self.occurrences(of: "data-metric=\"allocated\"", in: dom.stdout) == 1)
+        #expect(Self.occurrences(of: "data-metric=\"rss\"", in: dom.stdout) == 1)
+        #expect(Self.occurrences(of: "<polyline", in: dom.stdout) >= 4 * 3 * 3, "4 variants × 3 configurations in the allocated, resident and RSS panels")
+        let png = "\(directory)/r.png"
+        let shot = try Self.script([report, png, "1200x1600"])
+        #expect(shot.status == 0, "\(shot.stderr)")
+        let data = try Data(contentsOf: URL(fileURLWithPath: png))
+        #expect(data.count > 40_000, "a blank page compresses to a few KB; this one is \(data.count) bytes")
+    }
 }

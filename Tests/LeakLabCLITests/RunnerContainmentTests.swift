@@ -98,9 +98,14 @@ import Testing
         #expect(ContainmentTests.livingLeftovers().isEmpty, "\(ContainmentTests.livingLeftovers())")
     }
 
-    @Test func blockedThreadsPastLibdispatchsCapFailQuicklyAndSayWhy() throws {
+    @Test func blockedThreadsPastLibdispatchsCapAreRefusedOrFailQuicklyAndSayWhy() throws {
+        // Past the scenario's declared maximum: refused before any child runs.
+        let refused = try CLI.run(["run", "blocked-threads/semaphore-never-signalled", "--iterations", "3000"])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("runs at most 200 workload iterations (asked for 3000)"), "\(refused.stderr)")
+        // Within it, but with a warm-up that takes the pool past libdispatch's ~255 threads.
         let started = Date()
-        let result = try CLI.run(["run", "blocked-threads/semaphore-never-signalled", "--iterations", "3000"])
+        let result = try CLI.run(["run", "blocked-threads/semaphore-never-signalled", "--iterations", "200", "--warm-up", "100"])
         let seconds = Date().timeIntervalSince(started)
         #expect(result.status == 1)
         #expect(seconds < 30, "took \(seconds) s")

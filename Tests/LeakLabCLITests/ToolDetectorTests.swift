@@ -25,6 +25,16 @@ import Testing
         return Dictionary(list.map { ($0["detector"] as? String ?? "?", $0) }, uniquingKeysWith: { first, _ in first })
     }
 
+    /// Issue 16: memcheck runs N and 2N iterations with --track-fds=yes and judges what grows.
+    @Test func memcheckSeesAnFdLeakAndNotItsFix() throws {
+        let leaky = try #require(try verdicts("unclosed-files/closed-on-happy-path-only", "memcheck", iterations: 100)["memcheck"])
+        #expect(leaky["leak"] as? Bool == true, "\(leaky["note"] ?? leaky["failure"] ?? "")")
+        #expect((leaky["note"] as? String)?.contains("fds open at exit") == true)
+        #expect((leaky["note"] as? String)?.contains("possibly") == true)
+        let fixed = try #require(try verdicts("unclosed-files/closed-with-defer", "memcheck", iterations: 100)["memcheck"])
+        #expect(fixed["leak"] as? Bool == false, "\(fixed["note"] ?? fixed["failure"] ?? "")")
+    }
+
     @Test func memcheckAndLeakSanitizerCatchARetainCycleWithItsSizePerIteration() throws {
         let found = try verdicts("retain-cycle/strong-self", "memcheck,lsan", iterations: 200)
         for tool in ["memcheck", "lsan"] {

@@ -24,7 +24,7 @@ import Testing
         let output = try document(json)
         #expect(output["schema"] as? String == "leaklab.validate/1")
         let byDetector = try scores(output)
-        #expect(Set(byDetector.keys) == ["thresholds", "trend", "settle", "resources", "rss", "resident-delta"])
+        #expect(Set(byDetector.keys) == ["thresholds", "trend", "settle", "resources", "rss", "resident-delta", "task-leak", "channels", "allocation-counter"])
         for (name, score) in byDetector {
             for field in ["tp", "fp", "fn", "tn", "byPattern"] { #expect(score[field] != nil, "\(name) lacks \(field)") }
         }

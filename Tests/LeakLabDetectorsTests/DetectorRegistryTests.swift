@@ -27,8 +27,10 @@ import LeakLabDetectors
         #expect(files.count == DetectorRegistry.names.count)
     }
 
-    @Test func registryHasTheSixBuiltInsOfTheSpec() {
-        #expect(DetectorRegistry.names == ["thresholds", "trend", "settle", "resources", "rss", "resident-delta"])
+    @Test func registryHasTheBuiltInsOfTheSpecAndTheTaskAndChannelDetectors() {
+        #expect(DetectorRegistry.names == [
+            "thresholds", "trend", "settle", "resources", "rss", "resident-delta", "task-leak", "channels", "allocation-counter",
+        ])
     }
 
     @Test func everyBuiltInHasAUniqueNameAndASummarySayingWhereItFails() {

@@ -20,6 +20,12 @@ struct TraceBuilder {
     var objects: @Sendable (Int) -> Double = { _ in 0 }
     var fds: @Sendable (Int) -> Int = { _ in 0 }
     var threads: @Sendable (Int) -> Int = { _ in 0 }
+    /// Extra live Swift tasks after workload iteration i; `nil`: the trace has no `tasks` metric.
+    var tasks: (@Sendable (Int) -> Int)? = nil
+    /// Of the tasks still live at the end of settle, how many the census finds suspended.
+    var suspendedShare = 1.0
+    /// Resident bytes outside the heap (mmap'd and touched) after workload iteration i: RSS only.
+    var nonHeap: @Sendable (Int) -> Double = { _ in 0 }
     /// Fraction of the end-of-workload extras still held at the end of settle.
     var settleKept = 1.0
 
@@ -34,7 +40,7 @@ struct TraceBuilder {
         var peakResident = 0.0
         let hasJemallocStats = allocator == .jemalloc
 
-        func sample(_ phase: Phase, iteration: Int, extraHeap: Double, extraObjects: Double, fds: Int, threads: Int) {
+        func sample(_ phase: Phase, iteration: Int, extraHeap: Double, extraObjects: Double, fds: Int, threads: Int, tasks: Int = 0, nonHeap: Double = 0) {
             wander = 0.95 * wander + 0.05 * churn * (random.unit() * 2 - 1) * 4
             let warm = min(Double(min(iteration, warmUp)) / Double(max(warmUp, 1)), 1) * 200_000
             let allocated = Self.baseHeap + warm + extraHeap + wander + noise * (random.unit() * 2 - 1)
@@ -55,7 +61,8 @@ struct TraceBuilder {
                 metadata: hasJemallocStats ? 200_000 : nil,
                 mallocs: hasJemallocStats ? mallocs : nil,
                 frees: hasJemallocStats ? mallocs - live : nil,
-                rss: Int((peakRSS / 4096).rounded(.up) * 4096), fds: 5 + fds, threads: 3 + threads))
+                rss: Int(((peakRSS + nonHeap) / 4096).rounded(.up) * 4096), fds: 5 + fds, threads: 3 + threads,
+                tasks: self.tasks == nil ? nil : 1 + tasks))
         }
 
         sample(.setUp, iteration: 0, extraHeap: 0, extraObjects: 0, fds: 0, threads: 0)
@@ -63,22 +70,41 @@ struct TraceBuilder {
             sample(.warmUp, iteration: iteration, extraHeap: 0, extraObjects: 0, fds: 0, threads: 0)
         }
         for i in stride(from: every, through: workload, by: every) {
-            sample(.workload, iteration: warmUp + i, extraHeap: heap(i), extraObjects: objects(i), fds: fds(i), threads: threads(i))
+            sample(.workload, iteration: warmUp + i, extraHeap: heap(i), extraObjects: objects(i), fds: fds(i), threads: threads(i),
+                   tasks: self.tasks?(i) ?? 0, nonHeap: nonHeap(i))
         }
         for s in 0..<settleSamples {
             let kept = settleKept + (1 - settleKept) * max(0, 1 - Double(s + 1) / 3)
             sample(.settle, iteration: warmUp + workload, extraHeap: heap(workload) * kept,
                    extraObjects: objects(workload) * kept, fds: Int((Double(fds(workload)) * kept).rounded()),
-                   threads: Int((Double(threads(workload)) * kept).rounded()))
+                   threads: Int((Double(threads(workload)) * kept).rounded()),
+                   tasks: Int((Double(self.tasks?(workload) ?? 0) * kept).rounded()), nonHeap: nonHeap(workload))
         }
         sample(.tearDown, iteration: warmUp + workload, extraHeap: 0, extraObjects: 0, fds: 0, threads: 0)
 
         let unavailable: [Metric] = hasJemallocStats ? [] : [.active, .resident, .mapped, .retained, .metadata, .mallocs, .frees, .liveObjects]
+        var census: TaskCensus?
+        if let tasks {
+            // What the child's census would find after settle: the driver running, the rest split.
+            let left = Int((Double(tasks(workload)) * settleKept).rounded())
+            let suspended = Int((Double(left) * suspendedShare).rounded())
+            let frame = TaskCensus.Frame(module: 0, offset: 4096, function: "closure #1 in Synthetic.iteration()")
+            var groups = [TaskCensus.Group(count: 1, state: .running, cancelled: false, frames: [], waitsIn: "Driver.run()")]
+            if suspended > 0 {
+                groups.append(TaskCensus.Group(count: suspended, state: .suspended, cancelled: false, frames: [frame], waitsIn: frame.function))
+            }
+            if left - suspended > 0 {
+                groups.append(TaskCensus.Group(count: left - suspended, state: .enqueued, cancelled: false, frames: [frame], waitsIn: frame.function))
+            }
+            census = TaskCensus(
+                phase: .settle, iteration: warmUp + workload, tasks: 1 + left, millis: 1, modules: ["/synthetic.so"],
+                groups: groups.sorted { $0.count > $1.count })
+        }
         return Trace(
             scenario: "synthetic", variant: "variant", pattern: "unbounded-cache",
             allocator: AllocatorReport(requested: allocator, active: allocator), parameters: ["seed": "\(seed)"],
             warmUpIterations: warmUp, workloadIterations: workload, sampleEvery: every, outcome: .completed,
-            unavailableMetrics: unavailable, samples: samples)
+            unavailableMetrics: tasks == nil ? unavailable + [.tasks] : unavailable, samples: samples, census: census)
     }
 }
 
@@ -124,6 +150,34 @@ extension TraceBuilder {
         return builder
     }
 
+    /// Leaves a suspended task per iteration (and its ~1.4 KB) after settle.
+    static func tasksLeak(seed: UInt64 = 1) -> TraceBuilder {
+        var builder = linearLeak(bytes: 1_400, seed: seed)
+        builder.tasks = { $0 }
+        return builder
+    }
+
+    /// Parks a task per iteration and resumes them all in settle: nothing is left.
+    static func tasksParkedUntilSettle(seed: UInt64 = 1) -> TraceBuilder {
+        var builder = tasksLeak(seed: seed)
+        builder.settleKept = 0
+        return builder
+    }
+
+    /// Leaves a task per iteration that is still runnable (enqueued), not waiting.
+    static func tasksBusy(seed: UInt64 = 1) -> TraceBuilder {
+        var builder = tasksLeak(seed: seed)
+        builder.suspendedShare = 0
+        return builder
+    }
+
+    /// Counts tasks and keeps none.
+    static func tasksFlat(seed: UInt64 = 1) -> TraceBuilder {
+        var builder = TraceBuilder(seed: seed)
+        builder.tasks = { _ in 0 }
+        return builder
+    }
+
     /// Blocks a thread per iteration (100 iterations, a sample each), nothing on the heap.
     static func threadsLeak(seed: UInt64 = 1) -> TraceBuilder {
         var builder = TraceBuilder(seed: seed)
@@ -138,6 +192,31 @@ extension TraceBuilder {
     static func threadPool(seed: UInt64 = 1) -> TraceBuilder {
         var builder = threadsLeak(seed: seed)
         builder.threads = { min($0, 3) }
+        return builder
+    }
+
+    /// A buffer that keeps `bytes` and an object per iteration and is cleared every `tooth`
+    /// iterations, over `workload` iterations (1,899: the run stops near the top of a tooth).
+    static func sawtooth(bytes: Double = 1_000, tooth: Int = 500, workload: Int = 1_899, seed: UInt64 = 1) -> TraceBuilder {
+        var builder = TraceBuilder(seed: seed)
+        builder.workload = workload
+        builder.heap = { Double($0 % tooth) * bytes }
+        builder.objects = { Double($0 % tooth) }
+        return builder
+    }
+
+    /// `bytes` per iteration mmap'd and touched, never unmapped: RSS climbs, the heap is flat.
+    static func mappedLeak(bytes: Double = 16_384, seed: UInt64 = 1) -> TraceBuilder {
+        var builder = TraceBuilder(seed: seed)
+        builder.nonHeap = { Double($0) * bytes }
+        return builder
+    }
+
+    /// Nothing leaks until workload iteration `onset`, then `bytes` and an object per iteration.
+    static func onsetLeak(bytes: Double = 256, onset: Int = 1_200, seed: UInt64 = 1) -> TraceBuilder {
+        var builder = TraceBuilder(seed: seed)
+        builder.heap = { Double(max(0, $0 - onset)) * bytes }
+        builder.objects = { Double(max(0, $0 - onset)) }
         return builder
     }
 

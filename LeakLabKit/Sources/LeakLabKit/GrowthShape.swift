@@ -16,6 +16,11 @@ public enum GrowthShape: Codable, Sendable, Equatable {
     /// Unbounded but slower than linear: what it holds after n iterations grows like log n or √n.
     /// A leak by the definition (it grows without bound), with no constant rate to check.
     case sublinear(Sublinear)
+    /// Faster than linear: each iteration leaks more than the one before (a report that copies
+    /// all earlier reports: quadratic). The per-iteration figures are the rate at the middle of
+    /// the workload (declare them with ``Variant/init(name:role:summary:source:truth:makeWorkload:)``
+    /// so they follow the iteration counts); the audit checks that and that the rate rises.
+    case superlinear
 
     /// Where something starts in the workload.
     public enum Onset: Codable, Sendable, Equatable {

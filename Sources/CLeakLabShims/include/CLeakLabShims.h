@@ -25,6 +25,7 @@ const char *leaklab_library_defining(const char *symbol);
 /// Returns 0, or an errno value; ENOSYS where glibc lacks it.
 int leaklab_spawn_add_closefrom(posix_spawn_file_actions_t *actions, int lowfd);
 
+#include "CLeakLabTaskScan.h"
 /// prctl(PR_SET_PDEATHSIG, signal_number): the kernel sends `signal_number` to this process when
 /// the thread that created it exits (its runner died, however). Returns 0, or -1 with errno.
 int leaklab_set_parent_death_signal(int signal_number);

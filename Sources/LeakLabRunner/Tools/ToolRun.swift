@@ -125,6 +125,8 @@ struct ToolRun {
         // valgrind's own heap count toward it, so the tool child gets none. The runner still
         // watches its RSS against the budget times the tool's factor.
         request.budgets.memoryBytes = 1 << 60
+        // The task scanner keeps copies of heap pages: memcheck would find pointers in them.
+        request.countTasks = false
         adjust(&request)
         let json: String
         do {
@@ -155,7 +157,7 @@ struct ToolRun {
         var samples = 0
         let termination = child.monitor(budgets: budgets) { message in
             switch message {
-            case .hello: break
+            case .hello, .census: break
             case .sample: samples += 1
             case .failed(let phase, let text): failure = (phase, text)
             case .finished: finished = true

@@ -29,36 +29,36 @@ let misbehavingScenario = Scenario(
     variants: [
         Variant(
             name: "fast-leak", role: .leaky, summary: "allocates and touches 64 MiB per iteration, never frees it",
-            truth: .leak(reachable: false, bytes: Double(FastLeak.chunk)),
+            truth: .leak(.heap(.unreachable, bytes: Double(FastLeak.chunk), objects: 1), expectedOutcome: .budgetExceeded),
             makeWorkload: { _ in FastLeak() }),
         Variant(
             name: "thread-bomb", role: .leaky, summary: "starts 64 threads per iteration that never end",
-            truth: .leak(reachable: true, bytes: 0, threads: Double(ThreadBomb.perIteration)),
+            truth: .leak(.threads(Double(ThreadBomb.perIteration)), expectedOutcome: .budgetExceeded),
             makeWorkload: { _ in ThreadBomb() }),
         Variant(
             name: "fd-exhaustion", role: .leaky, summary: "opens 64 descriptors per iteration and never closes them",
-            truth: .leak(reachable: true, bytes: 0, fds: Double(FDExhaustion.perIteration)),
+            truth: .leak(.fds(Double(FDExhaustion.perIteration)), expectedOutcome: .budgetExceeded),
             makeWorkload: { _ in FDExhaustion() }),
         Variant(
             name: "segfault", role: .fixed, summary: "writes through a bad pointer",
-            truth: .clean(), makeWorkload: { Crasher(.segfault, at: $0.integer("fail-at")) }),
+            truth: .clean(expectedOutcome: .crashed), makeWorkload: { Crasher(.segfault, at: $0.integer("fail-at")) }),
         Variant(
             name: "fatal-error", role: .fixed, summary: "calls fatalError",
-            truth: .clean(), makeWorkload: { Crasher(.fatalError, at: $0.integer("fail-at")) }),
+            truth: .clean(expectedOutcome: .crashed), makeWorkload: { Crasher(.fatalError, at: $0.integer("fail-at")) }),
         Variant(
             name: "abort", role: .fixed, summary: "calls abort()",
-            truth: .clean(), makeWorkload: { Crasher(.abort, at: $0.integer("fail-at")) }),
+            truth: .clean(expectedOutcome: .crashed), makeWorkload: { Crasher(.abort, at: $0.integer("fail-at")) }),
         Variant(
             name: "early-exit", role: .fixed, summary: "calls exit(0) in the middle of the workload",
-            truth: .clean(), makeWorkload: { Crasher(.exitZero, at: $0.integer("fail-at")) }),
+            truth: .clean(expectedOutcome: .crashed), makeWorkload: { Crasher(.exitZero, at: $0.integer("fail-at")) }),
         Variant(
             name: "hang-in-tear-down", role: .fixed, summary: "never returns from tearDown",
-            truth: .clean(), makeWorkload: { _ in HangInTearDown() }),
+            truth: .clean(expectedOutcome: .timedOut), makeWorkload: { _ in HangInTearDown() }),
         Variant(
             name: "throws-in-set-up", role: .fixed, summary: "throws from setUp",
-            truth: .clean(), makeWorkload: { _ in ThrowsInSetUp() }),
-        // Escapes from containment (issue 14); Tests/LeakLabCLITests/ContainmentTests.swift holds
-        // the outcome each must end with.
+            truth: .clean(expectedOutcome: .failed), makeWorkload: { _ in ThrowsInSetUp() }),
+        // Escapes from containment (issue 14): each declares the outcome the lab must give it;
+        // Tests/LeakLabCLITests/ContainmentTests.swift checks it and what the run says about it.
         Variant(
             name: "fork-keeps-channel", role: .fixed, summary: "forks a child that keeps fd 3 open and outlives the run",
             truth: .clean(), makeWorkload: { ForkKeepsChannel(at: $0.integer("fail-at")) }),
@@ -73,15 +73,15 @@ let misbehavingScenario = Scenario(
             truth: .clean(), makeWorkload: { ChannelGarbage(at: $0.integer("fail-at")) }),
         Variant(
             name: "tmpfs-hog", role: .leaky, summary: "writes 64 MiB per iteration to an unlinked tmpfs file (memory RSS does not show)",
-            truth: .leak(reachable: true, bytes: 0),
+            truth: .leak(.nonHeapMemory(bytes: Double(64 << 20)), expectedOutcome: .budgetExceeded),
             makeWorkload: { _ in TmpfsHog() }),
         Variant(
             name: "threads-default-stacks", role: .leaky, summary: "starts 16 threads per iteration with default 8 MiB stacks, blocked for ever",
-            truth: .leak(reachable: true, bytes: 0, threads: Double(ThreadsWithDefaultStacks.perIteration)),
+            truth: .leak(.threads(Double(ThreadsWithDefaultStacks.perIteration)), expectedOutcome: .budgetExceeded),
             makeWorkload: { _ in ThreadsWithDefaultStacks() }),
         Variant(
             name: "closes-channel", role: .fixed, summary: "closes fds 0 to 3, the lab's channel among them",
-            truth: .clean(), makeWorkload: { ClosesChannel(at: $0.integer("fail-at")) }),
+            truth: .clean(expectedOutcome: .crashed), makeWorkload: { ClosesChannel(at: $0.integer("fail-at")) }),
     ])
 
 /// Well-behaved, quick variants whose texts carry terminal escape sequences: for resume tests,

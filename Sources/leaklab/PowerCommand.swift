@@ -1,0 +1,175 @@
+import ArgumentParser
+import Foundation
+import LeakLabDetectors
+import LeakLabKit
+import LeakLabModel
+import LeakLabRunner
+
+/// `leaklab power`: how small a leak each detector finds, after how many iterations, and how
+/// often it cries wolf. Sweeps the `drip` scenario's leak rate × iterations × noise, runs the
+/// catalogue's negatives (clean and bounded variants), and reports per detector recall per
+/// cell, the minimum detectable leak, the false-positive rate and the median latency
+/// (``PowerAnalysis``; docs/power.md).
+struct PowerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "power",
+        abstract: "Power curves: the smallest leak each detector finds, and its false alarms.",
+        discussion: """
+            Positives are runs of drip/leaky at each rate (served bytes per workload iteration) × \
+            iteration count × noise level, --repeat seeds each. Negatives are every variant of \
+            the catalogue whose truth is clean or bounded at its default iterations, --negative-repeat seeds each. \
+            The minimum detectable leak (MDL) of a detector at an iteration count is the smallest \
+            swept rate from which on its recall is at least 95 %. The default sweep takes about a \
+            minute on two cores; for the goals of docs/power.md use e.g. \
+            --rates 2,4,8,16,32,64,256,1024 --repeat 5 --negative-repeat 3.
+            """)
+
+    @OptionGroup var plugins: PluginOptions
+    @OptionGroup var detectorOptions: DetectorOptions
+
+    @Option(help: ArgumentHelp("Leak rates to sweep, served bytes per iteration (comma-separated).", valueName: "bytes"))
+    var rates: String = PowerSweep.standard.rates.map { String(Int($0)) }.joined(separator: ",")
+
+    @Option(help: ArgumentHelp("Workload iteration counts to sweep (comma-separated).", valueName: "counts"))
+    var iterations: String = PowerSweep.standard.iterations.map(String.init).joined(separator: ",")
+
+    @Option(help: ArgumentHelp("Noise levels to sweep: the drip's mean short-lived blocks per iteration (comma-separated).", valueName: "counts"))
+    var noise: String = PowerSweep.standard.noise.map(String.init).joined(separator: ",")
+
+    @Option(help: "Seeds per swept cell (42, 43, …).")
+    var `repeat`: Int = PowerSweep.standard.repeats
+
+    @Option(help: "Seeds per negative (clean or bounded variant); 0 skips the negatives.")
+    var negativeRepeat: Int = 1
+
+    @Option(help: ArgumentHelp("Scenarios whose negatives to run (comma-separated; default: every scenario).", valueName: "ids"))
+    var negatives: String?
+
+    @Option(help: "Children run at once.")
+    var jobs: Int = 2
+
+    @Option(help: ArgumentHelp("MALLOC_CONF for jemalloc children (as for validate).", valueName: "conf"))
+    var mallocConf: String = "tcache:false"
+
+    @Option(help: ArgumentHelp("Write the report as JSON (schema leaklab.power/1); runs are journaled to FILE.journal.jsonl.", valueName: "file"))
+    var json: String?
+
+    @Option(help: ArgumentHelp("Write a self-contained HTML report with the power curves.", valueName: "file"))
+    var html: String?
+
+    @Flag(help: "Continue an interrupted sweep: skip the runs already in the --json file's journal.")
+    var resume = false
+
+    @Flag(help: "No progress on stderr.")
+    var quiet = false
+
+    func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1") }
+        guard negativeRepeat >= 0 else { throw ValidationError("--negative-repeat must be 0 or more") }
+        _ = try sweep()
+        if resume && json == nil { throw ValidationError("--resume needs --json FILE: the journal it resumes is FILE.journal.jsonl") }
+    }
+
+    /// The sweep the options describe.
+    func sweep() throws -> PowerSweep {
+        func list<T>(_ text: String, _ name: String, _ parse: (String) -> T?) throws -> [T] {
+            let values = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            let parsed = values.compactMap(parse)
+            guard !parsed.isEmpty, parsed.count == values.count else { throw ValidationError("--\(name): '\(text)' is not a comma-separated list of numbers") }
+            return parsed
+        }
+        let rates = try list(rates, "rates") { Double($0).flatMap { $0 > 0 ? $0 : nil } }
+        let iterations = try list(iterations, "iterations") { Int($0).flatMap { $0 >= 8 ? $0 : nil } }
+        let noise = try list(noise, "noise") { Int($0).flatMap { $0 >= 0 ? $0 : nil } }
+        return PowerSweep(rates: rates, iterations: iterations, noise: noise, repeats: `repeat`)
+    }
+
+    func run() throws {
+        let catalog = try plugins.loadCatalog()
+        let detectors = try detectorOptions.resolve()
+        let tools = detectorOptions.tools()
+        let sweep = try sweep()
+        guard let drip = catalog.entries.first(where: { $0.scenario.id == "drip" }),
+              let leaky = drip.scenario.variants.first(where: { $0.role == .leaky })
+        else { throw RunnerError.usage("power needs the drip scenario (the Others plugin): it is not loaded") }
+        let conf = mallocConf.isEmpty ? nil : mallocConf
+
+        var plans: [RunPlan] = []
+        var cells: [PowerAnalysis.Cell?] = []
+        for point in sweep.points {
+            plans.append(RunPlan(
+                entry: drip, variant: leaky, workloadIterations: point.cell.iterations,
+                parameterOverrides: point.parameters, mallocConf: conf))
+            cells.append(point.cell)
+        }
+        let chosen = try negatives.map { ids in
+            try ids.split(separator: ",").map { try catalog.entry(for: $0.trimmingCharacters(in: .whitespaces)) }
+        } ?? catalog.entries
+        for entry in chosen {
+            for variant in entry.scenario.variants {
+                // Negatives by their truth, not their role: a fixed variant may still leak by design.
+                let probe = RunPlan(entry: entry, variant: variant, parameterOverrides: ["seed": "42"], mallocConf: conf)
+                guard (try? probe.truth())?.verdict.isLeak == false else { continue }
+                for index in 0..<negativeRepeat {
+                    var plan = probe
+                    plan.parameterOverrides["seed"] = String(42 + index)
+                    plans.append(plan)
+                    cells.append(nil)
+                }
+            }
+        }
+        for plan in plans { _ = try plan.request() }  // a bad parameter stops us before any run
+
+        var results = try PowerRuns(json: json, resume: resume, jobs: jobs, quiet: quiet).run(plans, detectors: detectors)
+        if !tools.isEmpty { results = ToolPass.run(tools, plans: plans, results: results, jobs: jobs, quiet: quiet) }
+
+        var observations: [PowerAnalysis.Observation] = []
+        var negativeObservations: [PowerAnalysis.NegativeObservation] = []
+        var errors: [String] = []
+        let names = detectors.map(\.name) + tools.map(\.name)
+        for (index, result) in results.enumerated() {
+            guard case .success(let record) = result else {
+                if case .failure(let error) = result { errors.append("\(PowerRuns.key(plans[index])): \(error)") }
+                continue
+            }
+            for name in names {
+                let verdict = record.verdict(of: name)
+                if let cell = cells[index] {
+                    let latency = verdict?.firstIteration.map { max(0, $0 - record.warmUpIterations) }
+                    observations.append(.init(detector: name, cell: cell, leak: verdict?.leak, latency: latency))
+                } else {
+                    negativeObservations.append(.init(detector: name, variant: "\(record.scenario)/\(record.variant)", leak: verdict?.leak))
+                }
+            }
+        }
+        let report = PowerAnalysis.analyze(detectors: names, observations: observations, negatives: negativeObservations)
+        let document = PowerDocument(
+            sweep: .init(rates: sweep.rates, iterations: sweep.iterations, noise: sweep.noise, repeats: sweep.repeats,
+                         negativeRepeats: negativeRepeat, negatives: Array(Set(negativeObservations.map(\.variant))).sorted()),
+            detectors: report, errors: errors)
+        print(PowerTable.render(document))
+        for error in errors { Terminal.warn(error) }
+        if let json { try JSONOutput.write(document, to: json) }
+        if let html { try HTMLReport.write(HTMLReport.powerPage(document), to: html) }
+    }
+}
+
+/// What `power --json` writes.
+struct PowerDocument: Codable {
+    var schema = "leaklab.power/1"
+    var sweep: Sweep
+    var detectors: [PowerAnalysis.DetectorPower]
+    var errors: [String]
+
+    struct Sweep: Codable {
+        /// Served bytes per iteration.
+        var rates: [Double]
+        var iterations: [Int]
+        var noise: [Int]
+        var repeats: Int
+        var negativeRepeats: Int
+        /// `scenario/variant` of every negative run.
+        var negatives: [String]
+    }
+}

@@ -20,7 +20,7 @@ let package = Package(
     ],
     targets: [
         // The data the runner, the child and the detectors share: samples, traces, messages.
-        .target(name: "LeakLabModel", dependencies: [.product(name: "LeakLabKit", package: "LeakLabKit")]),
+        .target(name: "LeakLabModel", dependencies: ["CLeakLabShims", .product(name: "LeakLabKit", package: "LeakLabKit")]),
         // C shims for what Swift's Glibc module does not expose (mallinfo2).
         // DWARF 4: valgrind 3.19 (Debian 12) gives up on clang's default DWARF 5 location lists.
         .target(name: "CLeakLabShims", cSettings: [.unsafeFlags(["-gdwarf-4"])]),

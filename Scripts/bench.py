@@ -17,10 +17,13 @@ def log(message):
     print(message, file=sys.stderr, flush=True)
 
 
+BIN = None  # the directory holding leaklab, leaklab-host, leaklab-bench-probe and the plugins
+
+
 def leaklab(root, *arguments, check=True):
     """Runs the release leaklab; returns (wall seconds, completed process)."""
     start = time.monotonic()
-    process = subprocess.run([f"{root}/.build/release/leaklab", *arguments], capture_output=True, text=True)
+    process = subprocess.run([f"{BIN}/leaklab", *arguments], capture_output=True, text=True)
     wall = time.monotonic() - start
     if check and process.returncode not in (0, 1):
         raise SystemExit(f"leaklab {' '.join(arguments)} exited {process.returncode}:\n{process.stderr}")
@@ -33,7 +36,7 @@ def sample_cost(root, samples):
     environment = dict(os.environ, MALLOC_CONF="tcache:false")
     if library:
         environment["LD_PRELOAD"] = library
-    output = subprocess.run([f"{root}/.build/release/leaklab-bench-probe", str(samples)], env=environment,
+    output = subprocess.run([f"{BIN}/leaklab-bench-probe", str(samples)], env=environment,
                             capture_output=True, text=True, check=True).stdout
     return json.loads(output)
 
@@ -78,6 +81,38 @@ def sampling_overhead(root, target, iterations, rounds):
             "samplesPerRun": samples_on, "rounds": rounds, "target": target, "iterations": iterations}
 
 
+def phase_end(samples, phases):
+    times = [s["t"] for s in samples if s["phase"] in phases]
+    return times[-1] if times else None
+
+
+def run_seconds(root, target, rounds):
+    """Median wall time of `leaklab run TARGET` (default iterations, built-in detectors) and median
+    settle time (last settle sample − last workload sample, from the child's own clock)."""
+    walls, settles = [], []
+    with tempfile.TemporaryDirectory() as directory:
+        path = f"{directory}/r.json"
+        leaklab(root, "run", target, "--quiet")  # warm the page cache
+        for _ in range(rounds):
+            wall, _ = leaklab(root, "run", target, "--quiet", "--json", path)
+            walls.append(wall)
+            with open(path) as file:
+                samples = json.load(file)["samples"]
+            end, settled = phase_end(samples, ("workload",)), phase_end(samples, ("settle",))
+            if end is not None and settled is not None:
+                settles.append(settled - end)
+    return {"runSeconds": statistics.median(walls), "settleSeconds": statistics.median(settles) if settles else None,
+            "rounds": rounds, "target": target}
+
+
+def tool_matrix_seconds(root, scenarios, jobs, detectors):
+    """Wall seconds of validate with the external tools plus trend, on `scenarios` (all if empty)."""
+    wall, process = leaklab(root, "validate", *scenarios, "--detectors", detectors,
+                            "--jobs", str(jobs), "--quiet", check=False)
+    return {f"jobs{jobs}": round(wall, 2), "scenarios": scenarios or "all", "detectors": detectors,
+            "exit": process.returncode}
+
+
 def matrix_seconds(root, jobs_list, scenarios):
     result = {}
     for jobs in jobs_list:
@@ -119,8 +154,17 @@ def main():
     parser.add_argument("--root", required=True)
     parser.add_argument("--json", help="write the figures here")
     parser.add_argument("--quick", action="store_true", help="fewer rounds (for a smoke test)")
+    parser.add_argument("--bin", help="the build products to measure (default: ROOT/.build/release)")
+    parser.add_argument("--tool-scenarios", default="retain-cycle",
+                        help="comma-separated scenarios for toolMatrixSeconds ('all': the whole catalogue, "
+                             "which takes many minutes under valgrind; default retain-cycle)")
+    parser.add_argument("--tool-detectors", default="memcheck,lsan,heaptrack,trend",
+                        help="detectors for toolMatrixSeconds (lsan builds .build-asan on first use)")
+    parser.add_argument("--skip-tools", action="store_true", help="leave out toolMatrixSeconds and verdictCost")
     options = parser.parse_args()
     quick = options.quick
+    global BIN
+    BIN = options.bin or f"{options.root}/.build/release"
 
     log("bench: probe sample cost ...")
     probe = sample_cost(options.root, 2_000 if quick else 50_000)
@@ -128,14 +172,27 @@ def main():
     census = census_cost(options.root, 10_000)
     log("bench: sampling overhead (interleaved on/off runs) ...")
     overhead = sampling_overhead(options.root, "retain-cycle/weak-self", 20_000 if quick else 200_000, 2 if quick else 9)
+    log("bench: run time and settle time of retain-cycle/strong-self ...")
+    run = run_seconds(options.root, "retain-cycle/strong-self", 3 if quick else 9)
     log("bench: matrix time, validate with 1 and 2 jobs ...")
     matrix = matrix_seconds(options.root, [1, 2], ["retain-cycle", "unclosed-files"] if quick else [])
-    log("bench: verdict cost of the external tools ...")
-    cost = verdict_cost(options.root, "retain-cycle/strong-self", 500 if quick else 2_000)
+    tools, cost = None, {}
+    if not options.skip_tools:
+        scenarios = [] if options.tool_scenarios == "all" else options.tool_scenarios.split(",")
+        log(f"bench: tool matrix ({options.tool_detectors}; jobs 2) on {options.tool_scenarios} ...")
+        tools = tool_matrix_seconds(options.root, scenarios, 2, options.tool_detectors)
+        log("bench: verdict cost of the external tools ...")
+        cost = verdict_cost(options.root, "retain-cycle/strong-self", 500 if quick else 2_000)
 
     figures = {
         "schema": "leaklab.bench/1",
         "sampleMicros": round(probe["sampleMicros"], 2),
+        "sampleMeanMicros": round(probe["sampleMeanMicros"], 2) if "sampleMeanMicros" in probe else None,
+        "freshSampleMicros": round(probe["freshSampleMicros"], 2) if "freshSampleMicros" in probe else None,
+        "runSeconds": round(run["runSeconds"], 3),
+        "settleSeconds": round(run["settleSeconds"], 3) if run["settleSeconds"] is not None else None,
+        "runDetail": run,
+        "toolMatrixSeconds": tools,
         "sampleAllocations": probe.get("sampleAllocations"),
         "allocatorProbeMicros": round(probe.get("allocatorProbeMicros", 0), 2),
         "censusMillis": round(census["censusMillis"], 2),

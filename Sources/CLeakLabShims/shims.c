@@ -56,3 +56,19 @@ int leaklab_spawn_add_closefrom(posix_spawn_file_actions_t *actions, int lowfd) 
 int leaklab_set_parent_death_signal(int signal_number) {
     return prctl(PR_SET_PDEATHSIG, signal_number, 0, 0, 0);
 }
+
+uint64_t leaklab_load_acquire(const uint64_t *address) {
+    return __atomic_load_n(address, __ATOMIC_ACQUIRE);
+}
+
+uint64_t leaklab_load_relaxed(const uint64_t *address) {
+    return __atomic_load_n(address, __ATOMIC_RELAXED);
+}
+
+void leaklab_store_release(uint64_t *address, uint64_t value) {
+    __atomic_store_n(address, value, __ATOMIC_RELEASE);
+}
+
+int leaklab_memfd_create(const char *name) {
+    return (int)syscall(SYS_memfd_create, name, 1u /* MFD_CLOEXEC */);
+}

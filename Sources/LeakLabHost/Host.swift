@@ -33,7 +33,7 @@ public enum Host {
         }
         ResourceLimits.apply(request.budgets)
         let fd = ProcessInfo.processInfo.environment[ChildChannel.environmentKey].flatMap { Int32($0) } ?? ChildChannel.fileDescriptor
-        let channel = ChannelWriter(fd: fd)
+        let channel = ChannelWriter(fd: fd, ring: ChannelWriter.openRing(environment: ProcessInfo.processInfo.environment))
 
         let detected = AllocatorDetection.detect()
         let probes: ProbeSet

@@ -35,6 +35,16 @@ public struct SampleLineEncoder {
         field("fds", sample.fds)
         field("threads", sample.threads)
         field("tasks", sample.tasks)
+        if let reused = sample.reused {
+            append(#","reused":["#)
+            for (index, metric) in reused.enumerated() {
+                if index > 0 { append(",") }
+                append("\"")
+                append(metric.rawValue)
+                append("\"")
+            }
+            append("]")
+        }
         append("}}}\n")
         return UnsafeBufferPointer(rebasing: buffer[0..<count])
     }

@@ -31,15 +31,18 @@ final class Sampler {
         }
     }
 
-    /// Takes one sample and sends it. A probe that fails is an error, never a silent 0.
-    /// `boundary`: the sample marks a phase's start or end, so it carries every metric (the
-    /// task count may skip other samples on a large heap; see ``TaskProbe``).
-    func take(phase: Phase, iteration: Int, boundary: Bool = true) throws(ProbeError) {
+    /// Takes one sample, sends it and returns it. A probe that fails is an error, never a silent 0.
+    /// `periodic`: a sample every few iterations within a phase, which may reuse the slow /proc
+    /// figures (``ProcProbe``) and skip the task count on a large heap (``TaskProbe``); samples at
+    /// phase changes and in settle read everything afresh.
+    @discardableResult
+    func take(phase: Phase, iteration: Int, periodic: Bool = false) throws(ProbeError) -> Sample {
         if flushThreadCache { probes.jemalloc?.flushThreadCache() }
-        probes.tasks?.mustCount = boundary
+        probes.tasks?.mustCount = !periodic
         var sample = Sample(t: Self.now() - start, phase: phase, iteration: iteration)
-        try probes.read(into: &sample)
+        try probes.read(into: &sample, mayReuse: periodic)
         channel.send(.sample(sample))
+        return sample
     }
 
     static func now() -> Double {

@@ -4,8 +4,8 @@ import LeakLabKit
 import LeakLabModel
 import LeakLabProbes
 
-/// Runs one variant through its phases, sampling at every phase change and every
-/// `sampleEvery` iterations.
+/// Runs one variant through its phases, sampling at every phase change, every `sampleEvery`
+/// iterations, and every few milliseconds in settle until the process is still (``SettleWatch``).
 final class ScenarioDriver {
     private let request: RunRequest
     private let workload: any ScenarioWorkload
@@ -45,7 +45,7 @@ final class ScenarioDriver {
                     try await workload.iteration(completed, context: context)
                     completed += 1
                     if completed % request.sampleEvery == 0 {
-                        try sampler.take(phase: iterationPhase, iteration: completed, boundary: index == count - 1)
+                        try sampler.take(phase: iterationPhase, iteration: completed, periodic: index != count - 1)
                     }
                 }
                 if completed % request.sampleEvery != 0 || count == 0 {
@@ -59,10 +59,13 @@ final class ScenarioDriver {
             // After the workload's own release, before the settle samples: trimming earlier would
             // miss what `settle` frees. glibc only (AllocatorOptions allows it for glibc alone).
             if request.trimAtSettle { _ = leaklab_malloc_trim(0) }
-            let pause = max(1, request.settleMillis / max(1, request.settleSamples))
-            for _ in 0..<max(1, request.settleSamples) {
-                await Self.pause(milliseconds: pause)
-                try sampler.take(phase: .settle, iteration: completed)
+            // Sample until the process has stopped changing (SettleWatch), at most settleMillis.
+            var watch = SettleWatch(maximumMillis: request.settleMillis)
+            let settleStart = Sampler.now()
+            while true {
+                await Self.pause(milliseconds: watch.pollMillis)
+                let sample = try sampler.take(phase: .settle, iteration: completed)
+                if watch.isSettled(after: sample, elapsedMillis: (Sampler.now() - settleStart) * 1_000) { break }
             }
             // After the last settle sample, so it cannot change what the run measured.
             sampler.takeCensus(phase: .settle, iteration: completed)

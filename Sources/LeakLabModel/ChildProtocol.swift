@@ -13,9 +13,11 @@ public struct RunRequest: Codable, Sendable, Equatable {
     public var workloadIterations: Int
     /// Take a sample every this many iterations.
     public var sampleEvery: Int
-    /// How long the settle phase lasts after the workload's own `settle`, in milliseconds.
+    /// The longest the settle phase lasts after the workload's own `settle`, in milliseconds; the
+    /// host ends it sooner once the process has stopped changing (LeakLabHost's `SettleWatch`).
     public var settleMillis: Int
-    /// Samples taken across the settle phase.
+    /// Samples taken across the settle phase, in requests before adaptive settle; the host now
+    /// samples settle every few milliseconds until it ends and ignores this.
     public var settleSamples: Int
     /// The allocator the runner preloaded; the child reports which one it finds.
     public var allocator: AllocatorName
@@ -82,8 +84,9 @@ public struct RunRequest: Codable, Sendable, Equatable {
 }
 
 /// What a child says to the runner, one JSON object a line on the file descriptor
-/// ``ChildChannel/fileDescriptor``. Samples are written as they are taken, so a child that dies
-/// leaves everything it measured behind.
+/// ``ChildChannel/fileDescriptor`` — except samples, which go into the shared ``SampleRing`` when
+/// the runner gave one (and on the pipe when it is full or absent). Samples are written as they
+/// are taken, so a child that dies leaves everything it measured behind.
 public enum ChildMessage: Codable, Sendable, Equatable {
     /// The first message: which allocator serves malloc, and what cannot be measured.
     case hello(allocator: AllocatorReport, unavailableMetrics: [Metric])

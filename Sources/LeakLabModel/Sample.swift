@@ -34,6 +34,9 @@ public struct Sample: Codable, Sendable, Equatable {
     public var fds: Int?
     /// Threads in the process, from /proc/self/stat.
     public var threads: Int?
+    /// Figures copied from an earlier sample rather than read afresh (the probe reads the costly
+    /// ones, fds and threads, once every few periodic samples); nil when every figure is fresh.
+    public var reused: [Metric]? = nil
     /// Live Swift tasks in the process (not completed), counted by scanning its own memory
     /// (``TaskCensus``); `nil` where the runtime's layout is unknown or the canary failed.
     public var tasks: Int?
@@ -65,6 +68,25 @@ public struct Sample: Codable, Sendable, Equatable {
     public var liveObjects: Int? {
         guard let mallocs, let frees else { return nil }
         return mallocs - frees
+    }
+
+    /// Sets a stored figure (not `liveObjects`, which is derived).
+    public mutating func set(_ metric: Metric, _ value: Int?) {
+        switch metric {
+        case .allocated: allocated = value
+        case .active: active = value
+        case .resident: resident = value
+        case .mapped: mapped = value
+        case .retained: retained = value
+        case .metadata: metadata = value
+        case .mallocs: mallocs = value
+        case .frees: frees = value
+        case .liveObjects: break
+        case .rss: rss = value
+        case .fds: fds = value
+        case .threads: threads = value
+        case .tasks: tasks = value
+        }
     }
 
     /// The value of a metric in this sample.

@@ -79,7 +79,18 @@ public final class JemallocProbe: Probe {
 
     deinit { values.deallocate() }
 
+    /// The statistics ``read(into:reuseSlow:)`` may copy from the last read: no detector or audit
+    /// judges them sample by sample.
+    public static let slowFigures: [Metric] = [.active, .mapped, .retained, .metadata]
+    /// Their indices in ``statisticNames``.
+    private static func isSlow(_ index: Int) -> Bool { index == 1 || index == 3 || index == 4 || index == 5 }
+
     public func read(into sample: inout Sample) throws(ProbeError) {
+        try read(into: &sample, reuseSlow: false)
+    }
+
+    /// Reads every statistic, or with `reuseSlow` all but ``slowFigures``, which keep their last values.
+    public func read(into sample: inout Sample, reuseSlow: Bool) throws(ProbeError) {
         // Refresh the statistics snapshot; reads before this would return stale values.
         var newEpoch: UInt64 = 1
         var oldEpoch: UInt64 = 0
@@ -90,6 +101,7 @@ public final class JemallocProbe: Probe {
         guard epochStatus == 0 else { throw ProbeError(probe: name, metric: "epoch", reason: "mallctl returned \(epochStatus)") }
 
         for index in stats.indices {
+            if reuseSlow && Self.isSlow(index) { continue }
             let status: Int32
             if stats[index].isCounter {
                 var value: UInt64 = 0

@@ -1,10 +1,25 @@
 import LeakLabModel
 
 /// The probes a child uses: the active allocator's own statistics (if it has any) and /proc.
-public struct ProbeSet {
+///
+/// A sample reads every figure afresh, except a periodic one (every few iterations within a
+/// phase), which reads the slow figures only once in ``slowEvery`` and otherwise copies them from
+/// the last read, listing them in ``Sample/reused``. The slow figures are those that cost the
+/// most and that no detector or audit judges sample by sample: fds and threads (~5 µs of /proc
+/// work between them) and jemalloc's `active`, `mapped`, `retained` and `metadata` (four
+/// `mallctl` reads). `allocated`, `resident`, the malloc/free counts and RSS are read every time.
+public final class ProbeSet {
     public let probes: [any Probe]
     /// Set when jemalloc serves malloc, for its version and thread-cache flush.
     public let jemalloc: JemallocProbe?
+    /// A periodic sample reads the slow figures afresh once in this many.
+    public static let slowEvery = 4
+    /// What a sample that copies the slow figures lists in ``Sample/reused``: one array made
+    /// here, so that setting it in a sample allocates nothing.
+    public let reusedFigures: [Metric]
+    private let allocatorProbe: (any Probe)?
+    private let proc: ProcProbe
+    private var periodicSinceFresh = Int.max
     /// Set when live Swift tasks can be counted (the `tasks` metric and the census).
     public let tasks: TaskProbe?
     /// Why tasks cannot be counted, when they cannot.
@@ -26,7 +41,9 @@ public struct ProbeSet {
         case .mimalloc, nil:
             break  // mimalloc offers no usable byte counter (FACTS): RSS only.
         }
-        probes.append(try ProcProbe())
+        allocatorProbe = probes.first
+        proc = try ProcProbe()
+        probes.append(proc)
         var taskProbe: TaskProbe? = nil
         var reason: String? = nil
         if countTasks {
@@ -41,6 +58,7 @@ public struct ProbeSet {
         self.jemalloc = jemalloc
         self.tasks = taskProbe
         self.tasksUnavailableReason = reason
+        reusedFigures = (jemalloc == nil ? [] : JemallocProbe.slowFigures) + ProcProbe.slowFigures
     }
 
     /// Every metric some probe gives.
@@ -54,8 +72,24 @@ public struct ProbeSet {
         Metric.allCases.filter { !metrics.contains($0) }
     }
 
-    /// Reads every probe into one sample.
+    /// Reads every probe into one sample, every figure afresh.
     public func read(into sample: inout Sample) throws(ProbeError) {
-        for probe in probes { try probe.read(into: &sample) }
+        try read(into: &sample, mayReuse: false)
+    }
+
+    /// Reads every probe into one sample; with `mayReuse` (a periodic sample within a phase) the
+    /// slow figures are copied from the last read unless ``slowEvery`` periodic samples have
+    /// passed since it.
+    public func read(into sample: inout Sample, mayReuse: Bool) throws(ProbeError) {
+        let reuse = mayReuse && periodicSinceFresh < Self.slowEvery - 1
+        periodicSinceFresh = reuse ? periodicSinceFresh + 1 : 0
+        if let jemalloc {
+            try jemalloc.read(into: &sample, reuseSlow: reuse)
+        } else {
+            try allocatorProbe?.read(into: &sample)
+        }
+        try proc.read(into: &sample, reuseSlow: reuse)
+        try tasks?.read(into: &sample)
+        if reuse { sample.reused = reusedFigures }
     }
 }

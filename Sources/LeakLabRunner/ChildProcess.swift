@@ -5,6 +5,10 @@ import LeakLabModel
 
 /// One child process: spawned in its own process group (and the run's cgroups, which it joins
 /// itself), watched against its budgets, and read line by line as it streams messages on fd 3.
+/// Samples come through a ``SampleRing`` in shared memory (fd 4 in the child) where the runner
+/// made one: the child writes them without a system call, and the runner reads them each time it
+/// looks at the child (at least every ``pollMillis``), before every message on the pipe (so the
+/// order is the child's), and once more after the child has exited — nothing is lost when it dies.
 ///
 /// The run ends when the child exits, not when fd 3 reaches end-of-file: a process the scenario
 /// forked may hold fd 3 open for ever. Its stdout and stderr go to a pipe of which the runner keeps
@@ -30,7 +34,7 @@ final class ChildProcess {
         /// The most threads seen: the child's own, or every task in the run's pids group.
         var peakThreads: Int
         var wallSeconds: Double
-        /// Lines on fd 3 that were not a message.
+        /// Lines on fd 3 that were not a message, and sample records that were unreadable.
         var undecodableLines: Int
         /// Lines on fd 3 over ``ChannelLineReader/maximumLineBytes``, and the bytes dropped with them.
         var overlongLines = 0
@@ -55,20 +59,36 @@ final class ChildProcess {
     private let token: String
     private var output = OutputTail()
     private var reaped = false
+    /// The sample ring shared with the child, and its mapping's size; nil without one.
+    private let ring: SampleRing?
+    private let ringBytes: Int
 
     /// Spawns `executable` with `arguments`; fd 3 of the child is the write end of a pipe, fds 1
     /// and 2 the write end of another. The environment gains a fresh run token
     /// (``ContainmentChannel/runTokenKey``) and, when the host is `executable` itself or runs in
     /// its process (`hostIsChild`; not under a launcher script such as heaptrack's, whose shell
     /// sits between), this process's pid (``ContainmentChannel/parentPIDKey``) for the host to check.
+    /// With `sampleRing`, a ring of ``SampleRing/defaultCapacity`` records is shared with the child
+    /// as fd ``SampleRingChannel/fileDescriptor`` (if a memfd can be made; else samples come on the pipe).
     init(
         executable: String, arguments: [String], environment: [String: String], cgroup: RunCgroup? = nil,
-        hostIsChild: Bool = true
+        hostIsChild: Bool = true, sampleRing: Bool = true
     ) throws(RunnerError) {
         let token = UUID().uuidString.lowercased()
         var environment = environment
         environment[ContainmentChannel.runTokenKey] = token
         environment[ContainmentChannel.parentPIDKey] = hostIsChild ? String(getpid()) : nil
+        let shared = sampleRing ? Self.makeRing(capacity: SampleRing.defaultCapacity) : nil
+        environment[SampleRingChannel.environmentKey] = shared.map {
+            "\(SampleRingChannel.fileDescriptor):\($0.ring.capacity)"
+        }
+        var handedOver = false
+        defer {
+            if let shared {
+                close(shared.fd)
+                if !handedOver { munmap(shared.ring.base, shared.bytes) }
+            }
+        }
         var channel: [Int32] = [-1, -1]
         var printed: [Int32] = [-1, -1]
         guard pipe(&channel) == 0 else { throw .internalFailure("pipe failed: errno \(errno)") }
@@ -100,7 +120,8 @@ final class ChildProcess {
         posix_spawn_file_actions_adddup2(&actions, outputWrite, 1)
         posix_spawn_file_actions_adddup2(&actions, outputWrite, 2)
         posix_spawn_file_actions_adddup2(&actions, writeEnd, ChildChannel.fileDescriptor)
-        _ = leaklab_spawn_add_closefrom(&actions, ChildChannel.fileDescriptor + 1)
+        if let shared { posix_spawn_file_actions_adddup2(&actions, shared.fd, SampleRingChannel.fileDescriptor) }
+        _ = leaklab_spawn_add_closefrom(&actions, SampleRingChannel.fileDescriptor + 1)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -134,6 +155,9 @@ final class ChildProcess {
             throw .internalFailure("cannot start \(executable): \(String(cString: strerror(status)))")
         }
         self.pid = spawned
+        self.ring = shared?.ring
+        self.ringBytes = shared?.bytes ?? 0
+        handedOver = true
         self.readFD = readEnd
         self.outputFD = outputRead
         self.cgroup = cgroup
@@ -144,6 +168,7 @@ final class ChildProcess {
     deinit {
         close(readFD)
         close(outputFD)
+        if let ring { munmap(ring.base, ringBytes) }
         if !reaped { kill(-pid, SIGKILL) }
     }
 
@@ -164,8 +189,15 @@ final class ChildProcess {
         var statusBuffer = [UInt8](repeating: 0, count: 4_096)
         var numberBuffer = [UInt8](repeating: 0, count: 64)
 
+        /// Hands on every sample the child has put in the ring so far.
+        func drainRing() {
+            guard let ring else { return }
+            undecodable += ring.drain { onMessage(.sample($0)) }
+        }
+
         func handle(_ line: UnsafeRawBufferPointer) {
             guard !line.isEmpty else { return }
+            drainRing()  // the samples the child wrote before this message come first
             if let message = try? decoder.decode(ChildMessage.self, from: Data(line)) {
                 onMessage(message)
             } else {
@@ -230,6 +262,7 @@ final class ChildProcess {
                 if descriptors[0].revents != 0 { channelOpen = readAvailable(readFD, limit: 1 << 20, into: channelSink) }
                 if descriptors[1].revents != 0 { outputOpen = readAvailable(outputFD, limit: 1 << 20, into: outputSink) }
             }
+            drainRing()
             if waitpid(pid, &status, WNOHANG) == pid {
                 reaped = true
                 break
@@ -237,7 +270,9 @@ final class ChildProcess {
             watch()
         }
         // The child is gone; take what it (or a descendant) already wrote, no more.
+        drainRing()
         if channelOpen { _ = readAvailable(readFD, limit: Self.drainLimit, into: channelSink) }
+        drainRing()
         if outputOpen { _ = readAvailable(outputFD, limit: Self.drainLimit, into: outputSink) }
         if lines.pendingBytes > 0 { undecodable += 1 }  // a last line without its newline
 
@@ -249,6 +284,25 @@ final class ChildProcess {
             wallSeconds: Self.now() - start, undecodableLines: undecodable,
             overlongLines: lines.overlongLines, discardedChannelBytes: lines.discardedBytes,
             outputBytes: output.totalBytes, outputKeptBytes: output.keptBytes)
+    }
+
+    /// A memfd sized for a ring of `capacity` records, mapped here with a fresh header; nil when
+    /// memfd_create or mmap fails (the child then sends samples on the pipe).
+    static func makeRing(capacity: Int) -> (fd: Int32, ring: SampleRing, bytes: Int)? {
+        let bytes = SampleRing.byteCount(capacity: capacity)
+        let created = leaklab_memfd_create("leaklab-samples")
+        guard created >= 0 else { return nil }
+        // Above the fds the child uses, like the pipes' ends, so dup2 onto 4 never meets itself.
+        let fd = fcntl(created, F_DUPFD_CLOEXEC, 10)
+        close(created)
+        guard fd >= 0 else { return nil }
+        guard ftruncate(fd, off_t(bytes)) == 0,
+              let mapped = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), mapped != MAP_FAILED
+        else {
+            close(fd)
+            return nil
+        }
+        return (fd, SampleRing(base: mapped, capacity: capacity, initialize: true), bytes)
     }
 
     /// Kills whatever the child left behind — everything in the run's cgroups (or, without one,

@@ -1,6 +1,9 @@
-// Measures what one sample costs inside a process like the child host: the median wall time of
-// `ProbeSet.read` over many samples, and the allocations it makes, counted by the allocator itself
-// (jemalloc's malloc count, exact with MALLOC_CONF=tcache:false). Prints one JSON object.
+// Measures what one sample costs inside a process like the child host: the median (and mean) wall
+// time of `ProbeSet.read` over many samples, read as the host reads a periodic workload sample
+// (`mayReuse: true`: fds and threads afresh one sample in ProcProbe.slowEvery), the same for a
+// sample that reads everything afresh (phase changes, settle), and the allocations a sample makes,
+// counted by the allocator itself (jemalloc's malloc count, exact with MALLOC_CONF=tcache:false).
+// Prints one JSON object.
 //
 //   LD_PRELOAD=libjemalloc.so.2 MALLOC_CONF=tcache:false leaklab-bench-probe [SAMPLES]
 //   ... leaklab-bench-probe census [TASKS]   (CensusBench.swift: task count and census cost)
@@ -19,18 +22,25 @@ nonisolated func measure() throws -> [String: Double] {
     let detected = AllocatorDetection.detect()
     let probes = try ProbeSet(active: detected.allocator)
     var sample = Sample(t: 0, phase: .workload, iteration: 0)
-    for _ in 0..<1_000 { try probes.read(into: &sample) }  // warm up: caches, page faults
+    for _ in 0..<1_000 { try probes.read(into: &sample, mayReuse: true) }  // warm up: caches, page faults
 
     var timings = [Double](repeating: 0, count: count)  // allocated before measuring
     var before = Sample(t: 0, phase: .workload, iteration: 0)
     try probes.read(into: &before)
     for index in 0..<count {
         let start = now()
-        try probes.read(into: &sample)
+        try probes.read(into: &sample, mayReuse: true)
         timings[index] = now() - start
     }
     var after = Sample(t: 0, phase: .workload, iteration: 0)
     try probes.read(into: &after)
+
+    var freshTimings = [Double](repeating: 0, count: count)
+    for index in 0..<count {
+        let start = now()
+        try probes.read(into: &sample, mayReuse: false)
+        freshTimings[index] = now() - start
+    }
 
     // The jemalloc-only part, for the floor the issue quotes: epoch refresh plus 10 reads.
     var allocatorTimings: [Double] = []
@@ -49,6 +59,8 @@ nonisolated func measure() throws -> [String: Double] {
     var result: [String: Double] = [
         "samples": Double(count),
         "sampleMicros": median(timings),
+        "sampleMeanMicros": timings.reduce(0, +) / Double(max(1, count)),
+        "freshSampleMicros": median(freshTimings),
     ]
     if let mallocsBefore = before.mallocs, let mallocsAfter = after.mallocs {
         // The reads of `before` and `after` themselves are inside the window: one extra sample.

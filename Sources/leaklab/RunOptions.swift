@@ -31,7 +31,7 @@ struct RunOptions: ParsableArguments {
     @Option(help: ArgumentHelp("MALLOC_CONF for jemalloc children (default 'tcache:false': exact counts, as the declared truth was measured; '' for jemalloc's own defaults).", valueName: "conf"))
     var mallocConf: String?
 
-    @Option(name: .customLong("settle-ms"), help: "How long the settle phase lasts, milliseconds.")
+    @Option(name: .customLong("settle-ms"), help: "The longest the settle phase lasts, milliseconds: it ends sooner (after at least 20 ms) once the heap, fds and threads have stopped changing.")
     var settleMillis: Int = 300
 
     @Option(name: .customLong("allocator-option"), help: ArgumentHelp("A release-policy option for the allocator (repeatable): dirty_decay_ms=0, tcache=false (jemalloc); trim_threshold=0, trim-at-settle=true (glibc); release_rate=10 (tcmalloc). See docs/allocators.md.", valueName: "k=v"))

@@ -30,4 +30,13 @@ int leaklab_spawn_add_closefrom(posix_spawn_file_actions_t *actions, int lowfd);
 /// the thread that created it exits (its runner died, however). Returns 0, or -1 with errno.
 int leaklab_set_parent_death_signal(int signal_number);
 
+/// Atomic 64-bit loads and stores on memory shared with another process (the sample ring).
+uint64_t leaklab_load_acquire(const uint64_t *address);
+uint64_t leaklab_load_relaxed(const uint64_t *address);
+void leaklab_store_release(uint64_t *address, uint64_t value);
+
+/// memfd_create(name, MFD_CLOEXEC): an anonymous file for memory shared with a child.
+/// Returns the fd, or -1 with errno.
+int leaklab_memfd_create(const char *name);
+
 #endif

@@ -151,7 +151,7 @@ struct ToolRun {
         // valgrind runs the host in its own process; heaptrack's script runs it as a child of a shell.
         let child = try ChildProcess(
             executable: executable, arguments: arguments, environment: environment,
-            hostIsChild: launcher.isEmpty || tool == .memcheck)
+            hostIsChild: launcher.isEmpty || tool == .memcheck, sampleRing: false)
         var finished = false
         var failure: (phase: Phase, message: String)?
         var samples = 0

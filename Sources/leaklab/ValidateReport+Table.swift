@@ -24,11 +24,12 @@ enum ValidateTable {
             lines.append(line)
         }
         lines.append("")
-        lines.append("detector".padding(toLength: 16, withPad: " ", startingAt: 0) + "  tp  fp  fn  tn fail inc  precision  recall     f1  latency  rate err")
+        let nameWidth = max(16, (scores.map(\.detector.count).max() ?? 0) + 1)
+        lines.append("detector".padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  tp  fp  fn  tn fail inc  precision  recall     f1  latency  rate err")
         for score in scores {
             let m = score.overall
             lines.append(
-                score.detector.padding(toLength: 16, withPad: " ", startingAt: 0)
+                score.detector.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
                     + [m.tp, m.fp, m.fn, m.tn, m.failed, m.incomplete ?? 0].map { pad(String($0), 4) }.joined() + " "
                     + pad(ratio(m.precision), 10) + pad(ratio(m.recall), 8) + pad(ratio(m.f1), 7)
                     + pad(m.medianLatency.map { String(Int($0)) } ?? "-", 9)

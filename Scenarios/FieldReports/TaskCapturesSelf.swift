@@ -43,11 +43,11 @@ let taskCapturesSelfScenario = Scenario(
             name: "task-captures-self", role: .leaky,
             summary: "the listening task uses self implicitly: it keeps the connection, deinit never cancels it",
             truth: .leak(
-                .heap(.unreachable, bytes: 1_706, objects: 8.7), .tasks(1),
-                spread: Leakage(objects: 0.4),
+                .heap(.unreachable, bytes: 1_706, objects: 8.6), .tasks(1),
+                spread: Leakage(objects: 0.6),
                 note: """
                     Measured 1,706 B and 8.5 allocations per connection at 2,000 and 4,000 \
-                    iterations, 8.98 at 8,000 (8.3–9.0 from run to run: declared 8.7 ± 0.4) (release build, jemalloc with tcache off): the connection, its stream's storage and continuation, and the \
+                    iterations, 8.98 at 8,000 (8.1–9.0 from run to run, lower on a loaded machine: declared 8.6 ± 0.6) (release build, jemalloc with tcache off): the connection, its stream's storage and continuation, and the \
                     suspended task with its frame. Unreachable: task, stream and connection hold each \
                     other and nothing else holds them (memcheck reports them lost). \
                     The kernel counts live connections and checks that none was freed.

@@ -80,6 +80,9 @@ public enum TruthMutation: String, Codable, Sendable, CaseIterable {
                 parts: truth.parts.map(Self.swapped), shape: truth.shape, spread: truth.rateVaries ? truth.tolerance : nil,
                 note: "mutant")
         case .sublinearToLinear where truth.shape == .superlinear:
+            // Linear: the first run's rate holds in every run (the real truth's rate follows the
+            // iteration counts).
+            mutant = primary.truth
             mutant.shape = .linear
         case .sublinearToLinear:
             var parts: [LeakPart] = []

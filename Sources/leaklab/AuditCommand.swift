@@ -85,6 +85,22 @@ struct AuditCommand: ParsableCommand {
             case (.success(let primary), let longer):
                 var evidence = TruthAudit.Evidence(primary: primary, longer: try? longer.get())
                 var checks = TruthAudit.checks(for: evidence)
+                // A rate that varies by design (scheduling, a race) may land outside its spread on a
+                // busy machine: a second pair of runs decides, and both are shown.
+                if truth.rateVaries, checks.contains(where: { !$0.passed }),
+                   checks.filter({ !$0.passed }).allSatisfy({ $0.name.contains("/iteration") }),
+                   case .success(let second) = Result(catching: { () throws(RunnerError) in try Runner.besideCurrentExecutable().run(plan) }),
+                   case .success(let secondLonger) = Result(catching: { () throws(RunnerError) in try Runner.besideCurrentExecutable().run(plans[index + 1]) }) {
+                    let again = TruthAudit.checks(for: TruthAudit.Evidence(primary: second, longer: secondLonger))
+                    if again.allSatisfy(\.passed) {
+                        let first = checks.filter { !$0.passed }.map { "\($0.name) \($0.measured)" }.joined(separator: "; ")
+                        checks = again
+                        checks.append(TruthAudit.Check(
+                            name: "rate varies: second pair", measured: "first pair outside the spread (\(first))",
+                            declared: "a second pair within it", passed: true))
+                        evidence = TruthAudit.Evidence(primary: second, longer: secondLonger)
+                    }
+                }
                 if TruthAudit.needsConfirmingPair(checks),
                    case .success(let second) = Result(catching: { () throws(RunnerError) in try Runner.besideCurrentExecutable().run(plan) }),
                    case .success(let secondLonger) = Result(catching: { () throws(RunnerError) in try Runner.besideCurrentExecutable().run(plans[index + 1]) }) {

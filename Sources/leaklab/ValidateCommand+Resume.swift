@@ -26,40 +26,9 @@ extension ValidateCommand {
                 Terminal.progress(note + "\n")
             }
         }
-        let kept = plans.compactMap { journaled[ValidateMatrix.key($0)] }
-        let journal = try journalPath.map { try RunJournal(path: $0, keeping: resume ? kept : []) }
         if !quiet, case .unavailable = RunCgroupSupport.support { Terminal.progress("note: \(RunCgroupSupport.summary)\n") }
-
-        let pending = plans.filter { journaled[ValidateMatrix.key($0)] == nil }
-        Interruption.install { _ in
-            guard let journal else {
-                return "no --json given, so nothing was journaled; run again with --json FILE to be able to resume"
-            }
-            let count = journal.seal()
-            return "\(count) of \(plans.count) runs are in the journal \(journal.path).\nResume with:\n  \(Interruption.commandLine(adding: "--resume"))"
-        }
-
-        let progress = MatrixProgress(total: pending.count, label: "validate", quiet: quiet)
-        let fresh = MatrixRunner(runner: .besideCurrentExecutable(), jobs: jobs).run(pending, finishing: { record in
-            var judged = record
-            judged.verdicts = DetectorRegistry.evaluate(detectors, on: record.trace)
-            return judged
-        }) { index, result in
-            if case .success(let record) = result { journal?.append(record) }
-            progress.step(ValidateMatrix.key(pending[index]))
-        }
-        progress.finish()
-
-        // Journaled runs keep their verdicts when the same detectors judged them; otherwise
-        // today's detectors judge their traces again.
-        let names = detectors.map(\.name)
-        var freshResults = fresh.makeIterator()
-        return plans.map { plan in
-            guard var record = journaled[ValidateMatrix.key(plan)] else { return freshResults.next()! }
-            if record.verdicts.map(\.detector) != names {
-                record.verdicts = DetectorRegistry.evaluate(detectors, on: record.trace)
-            }
-            return .success(record)
-        }
+        return try JournaledMatrix.run(
+            plans, journaled: journaled, key: ValidateMatrix.key, journalPath: journalPath, resume: resume,
+            detectors: detectors, jobs: jobs, label: "validate", quiet: quiet)
     }
 }

@@ -72,3 +72,12 @@ void leaklab_store_release(uint64_t *address, uint64_t value) {
 int leaklab_memfd_create(const char *name) {
     return (int)syscall(SYS_memfd_create, name, 1u /* MFD_CLOEXEC */);
 }
+
+int leaklab_start_malloc_trace(void) {
+    /* libc_malloc_debug.so exports mtrace only as the non-default version mtrace@GLIBC_2.2.5,
+       which dlsym never binds; dlvsym in the global scope finds the preloaded library's. */
+    void (*start)(void) = (void (*)(void))dlvsym(RTLD_DEFAULT, "mtrace", "GLIBC_2.2.5");
+    if (start == NULL) return -1;
+    start();
+    return 0;
+}

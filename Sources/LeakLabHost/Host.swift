@@ -24,6 +24,7 @@ public enum Host {
 
     public static func main(arguments: [String]) -> Never {
         ResourceLimits.dieWithRunner()
+        MallocTrace.startIfRequested()
         signal(SIGPIPE, SIG_IGN)
         guard arguments.count == 2, let data = arguments[1].data(using: .utf8),
               let request = try? JSONDecoder().decode(RunRequest.self, from: data)
@@ -79,20 +80,41 @@ public enum Host {
         exit(outcome == .finished ? ExitCode.finished.rawValue : ExitCode.scenarioFailed.rawValue)
     }
 
-    /// Runs the driver on the concurrency runtime and blocks this (main) thread until it ends.
+    /// Runs the driver on the concurrency runtime and blocks this (main) thread until it ends —
+    /// and until the driver's task has been torn down, so that what is left on the heap at exit
+    /// is the same on every run.
+    ///
+    /// Why a second task: a task that signals the main thread itself does so before the runtime
+    /// tears it down (its task-local allocator's slabs, ~1–6 KiB of async frames, its closure
+    /// context), so a tool's exit snapshot (heaptrack, memcheck's still-reachable) would see them
+    /// on some runs and not on others. The runtime frees a task's slabs and closure context
+    /// *before* it completes the task's future and wakes the tasks awaiting it, so a joiner that
+    /// awaits `value` runs only after that. The joiner captures nothing (no closure context of
+    /// its own to free late) and its one tiny frame fits in its task's inline slab; both tasks'
+    /// handles stay in ``HostJoin`` until exit, so no task object is freed after the signal.
     private static func runToCompletion(_ driver: ScenarioDriver) -> ChildMessage {
-        let done = DispatchSemaphore(value: 0)
         let box = ResultBox(driver: driver)
-        Task.detached {
+        HostJoin.workload = Task.detached {
             box.result = await box.driver.run()
-            done.signal()
         }
-        done.wait()
+        HostJoin.joiner = Task.detached {
+            await HostJoin.workload?.value
+            HostJoin.done.signal()
+        }
+        HostJoin.done.wait()
         return box.result ?? .failed(phase: .tearDown, message: "the driver ended without a result")
     }
 }
 
-/// Carries the driver into the task and its result out; the semaphore orders the accesses.
+/// The handles of the driver's task and of the task that awaits it, kept until the process
+/// exits (see `Host.runToCompletion`). Written once by the main thread before the tasks read them.
+private enum HostJoin {
+    nonisolated(unsafe) static var workload: Task<Void, Never>?
+    nonisolated(unsafe) static var joiner: Task<Void, Never>?
+    static let done = DispatchSemaphore(value: 0)
+}
+
+/// Carries the driver into the task and its result out; the join orders the accesses.
 private final class ResultBox: @unchecked Sendable {
     let driver: ScenarioDriver
     var result: ChildMessage?

@@ -7,6 +7,10 @@
 /// Returns 0 on success, -1 where mallinfo2 is not available.
 int leaklab_glibc_mallinfo2(size_t *uordblks, size_t *hblkhd, size_t *arena);
 
+/// Starts glibc's malloc tracing (mtrace) when libc_malloc_debug.so is preloaded and MALLOC_TRACE
+/// names the trace file. Returns -1 when no tracing mtrace is loaded.
+int leaklab_start_malloc_trace(void);
+
 /// glibc's malloc_trim(pad): gives free memory at the top of the heap and free whole pages
 /// inside arenas back to the OS. Returns 1 if memory was released, 0 if not, -1 without glibc.
 /// Only glibc's own heap is trimmed: under a preloaded allocator it finds nothing to give back.

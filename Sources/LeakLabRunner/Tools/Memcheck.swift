@@ -71,7 +71,7 @@ enum Memcheck {
 
     /// The variant under memcheck twice, with N and 2N workload iterations and the same warm-up:
     /// a leak is what grows between them — definitely + indirectly lost blocks, or fds open at
-    /// exit — by at least `minimumGrowth` per extra iteration (and 2 in all). Losses paid once
+    /// exit — as ``LossGrowth`` says. Losses paid once
     /// (set-up, the runtime's pool threads) are in both runs and cancel out; a block lost every
     /// 5th iteration grows by 0.2 per iteration.
     static func evaluate(plan: RunPlan, plain: RunRecord, hostExecutable: String) -> DetectorVerdict {
@@ -92,9 +92,8 @@ enum Memcheck {
         let bytes = Double(long.summary.lost.bytes - short.summary.lost.bytes)
         let possible = Double(long.summary.possiblyLost.bytes - short.summary.possiblyLost.bytes)
         let fds = zip(long.openFds, short.openFds).map { Double($0 - $1) }
-        let needed = max(2, minimumGrowth * extra)
-        let heapLeak = blocks >= needed && bytes > 0
-        let fdLeak = (fds ?? 0) >= needed
+        let heapLeak = LossGrowth.isLeak(blocks, extraIterations: extra) && bytes > 0
+        let fdLeak = LossGrowth.isLeak(fds ?? 0, extraIterations: extra)
         let leak = heapLeak || fdLeak
         func figures(_ m: Measurement) -> String {
             "definitely lost \(m.summary.definitelyLost.bytes) B in \(m.summary.definitelyLost.blocks), "
@@ -105,7 +104,7 @@ enum Memcheck {
         let note = "memcheck at \(short.iterations) it.: \(figures(short)); at \(long.iterations) it.: \(figures(long)); "
             + "growth per iteration: \(String(format: "%.2f", blocks / extra)) lost blocks (\(String(format: "%.1f", bytes / extra)) B), "
             + "possibly lost \(String(format: "%.1f", possible / extra)) B, fds \(fds.map { String(format: "%.2f", $0 / extra) } ?? "?")"
-            + " (leak from \(String(format: "%.2f", minimumGrowth)) per iteration and 2 in all)"
+            + " (\(LossGrowth.description))"
             + (suppressionFile == nil ? "; no suppression file found" : "")
             + (overhead.map { String(format: "; overhead %.1fx the plain run", $0) } ?? "")
         var verdict = DetectorVerdict(
@@ -115,9 +114,6 @@ enum Memcheck {
         verdict.overhead = overhead
         return verdict
     }
-
-    /// Lost blocks or fds per extra iteration from which the growth is a leak.
-    static let minimumGrowth = 0.01
 
     static func lastLines(_ text: String, count: Int = 3) -> String {
         text.split(separator: "\n").suffix(count).joined(separator: " | ")

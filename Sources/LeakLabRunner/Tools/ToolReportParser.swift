@@ -58,8 +58,29 @@ public struct HeaptrackSummary: Equatable, Sendable {
     }
 }
 
+/// What gperftools' heap checker printed at exit.
+public struct HeapCheckerSummary: Equatable, Sendable {
+    public var leakedBytes: Int
+    public var leakedObjects: Int
+    public init(leakedBytes: Int, leakedObjects: Int) {
+        self.leakedBytes = leakedBytes
+        self.leakedObjects = leakedObjects
+    }
+}
+
 /// Pure parsers for the tools' text reports; tested with canned reports.
 public enum ToolReportParser {
+    /// The heap checker's verdict line: "Leak check _main_ detected leaks of B bytes in O objects",
+    /// or "No leaks found for check …" (0 and 0). `nil` when the output has neither: the check
+    /// did not run (the process was killed, or the checker could not stop the threads).
+    public static func heapChecker(_ output: String) -> HeapCheckerSummary? {
+        if let match = output.firstMatch(of: #/Leak check \S+ detected leaks of (\d+) bytes in (\d+) objects/#) {
+            return HeapCheckerSummary(leakedBytes: integer(match.1), leakedObjects: integer(match.2))
+        }
+        if output.contains("No leaks found for check") { return HeapCheckerSummary(leakedBytes: 0, leakedObjects: 0) }
+        return nil
+    }
+
     /// Parses memcheck's `LEAK SUMMARY` (or "All heap blocks were freed"). `nil` when the log has
     /// neither: memcheck did not get to its leak check (killed, or valgrind itself failed).
     public static func memcheck(_ log: String) -> MemcheckSummary? {

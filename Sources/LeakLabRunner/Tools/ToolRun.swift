@@ -15,6 +15,9 @@ public enum ExternalTool: String, CaseIterable, Sendable {
     case memcheck
     case lsan
     case heaptrack
+    case heapcheck
+    case mtrace
+    case memleak
 
     /// The names `--detectors` accepts for tools.
     public static var names: [String] { allCases.map(\.rawValue) }
@@ -23,11 +26,17 @@ public enum ExternalTool: String, CaseIterable, Sendable {
     public var summary: String {
         switch self {
         case .memcheck:
-            "valgrind --leak-check=full on a run of its own (glibc allocator, ~15-40x slower). Leak when the definitely + indirectly lost blocks grow with iterations (at least one per 4 iterations), after Scripts/valgrind/swift.supp removes the Swift runtime's own exit-time noise. Sees only unreachable memory (cycles, lost pointers): a cache that is still referenced is 'still reachable', not a leak. Needs valgrind (LEAKLAB_SETUP_EXTRAS=valgrind Scripts/setup)."
+            "valgrind --leak-check=full --track-fds=yes on two runs of its own (N and 2N workload iterations, same warm-up; glibc allocator, ~15-40x slower). Leak when definitely + indirectly lost blocks, or fds open at exit, grow between the two runs (0.01 per extra iteration and 2 in all), after Scripts/valgrind/swift.supp removes the Swift runtime's own exit-time noise; possibly-lost growth is reported beside them. Sees unreachable memory (cycles, lost pointers) and fds: a cache that is still referenced is 'still reachable', not a leak. Needs valgrind (Scripts/setup installs it)."
         case .lsan:
-            "LeakSanitizer in an AddressSanitizer build of the host and plugins (.build-asan, built on demand, ~1 min the first time). Leak when direct + indirect leaks grow with iterations; Scripts/lsan/swift.supp removes the host's own exit-time objects. Like memcheck it sees only unreachable memory."
+            "LeakSanitizer in an AddressSanitizer build of the host and plugins (.build-asan, built on demand, ~1 min the first time), on two runs (N and 2N workload iterations, same warm-up). Leak when direct + indirect leaked objects grow between them (0.01 per extra iteration and 2 in all); Scripts/lsan/swift.supp removes the host's own exit-time objects. Like memcheck it sees only unreachable memory."
         case .heaptrack:
-            "heaptrack, twice: the run itself and a 2-iteration baseline; the difference in 'total memory leaked' (everything not freed at exit, reachable or not) per extra iteration is the rate. Flags reachable growth too (caches, pools), so it cannot tell a cycle from a cache, and it flags bounded look-alikes that have not plateaued. Needs heaptrack (LEAKLAB_SETUP_EXTRAS=heaptrack Scripts/setup)."
+            "heaptrack on two runs (N and 2N workload iterations, same warm-up); the growth of 'total memory leaked' (everything not freed at exit, reachable or not) per extra iteration is the rate; leak from 8 B per iteration and 4 kB in all. Flags reachable growth too (caches, pools), so it cannot tell a cycle from a cache, and it flags bounded look-alikes that have not plateaued. Needs heaptrack (Scripts/setup installs it)."
+        case .heapcheck:
+            "gperftools' heap checker (HEAPCHECK=normal, the full tcmalloc of libgoogle-perftools4 preloaded) on two runs (N and 2N workload iterations, same warm-up). Leak when the objects of 'Leak check _main_ detected leaks of …' grow between them (0.01 per extra iteration and 2 in all). Like LeakSanitizer it sees only unreachable memory. Needs libgoogle-perftools4 (Scripts/setup installs it)."
+        case .mtrace:
+            "glibc's mtrace (libc_malloc_debug.so preloaded, MALLOC_TRACE set, the mtrace script of libc-dev-bin) on two runs (N and 2N workload iterations, same warm-up): the growth of the memory not freed at exit, reachable or not, per extra iteration is the rate; leak from 8 B per iteration and 4 kB in all. Like heaptrack it cannot tell a cycle from a cache. Blocks from libdispatch's per-thread continuation cache are left out, as in heaptrack."
+        case .memleak:
+            "BCC's memleak (bpfcc-tools), eBPF uprobes on malloc/free. Needs eBPF, uprobes and kernel headers; where the kernel or the machine lacks them the detector says which and is skipped (a failed verdict), never passed."
         }
     }
 
@@ -35,8 +44,7 @@ public enum ExternalTool: String, CaseIterable, Sendable {
     var wallTimeFactor: Double {
         switch self {
         case .memcheck: 20
-        case .lsan: 5
-        case .heaptrack: 5
+        case .lsan, .heaptrack, .heapcheck, .mtrace, .memleak: 5
         }
     }
 
@@ -45,7 +53,7 @@ public enum ExternalTool: String, CaseIterable, Sendable {
         switch self {
         case .memcheck: 3
         case .lsan: 4
-        case .heaptrack: 2
+        case .heaptrack, .heapcheck, .mtrace, .memleak: 2
         }
     }
 }
@@ -75,6 +83,9 @@ public struct ToolDetector: Sendable {
         case .memcheck: Memcheck.evaluate(plan: plan, plain: plain, hostExecutable: hostExecutable)
         case .lsan: LeakSanitizer.evaluate(plan: plan, plain: plain, hostExecutable: hostExecutable, log: log)
         case .heaptrack: Heaptrack.evaluate(plan: plan, plain: plain, hostExecutable: hostExecutable)
+        case .heapcheck: HeapChecker.evaluate(plan: plan, plain: plain, hostExecutable: hostExecutable)
+        case .mtrace: GlibcMtrace.evaluate(plan: plan, plain: plain, hostExecutable: hostExecutable)
+        case .memleak: BCCMemleak.evaluate(plan: plan, plain: plain)
         }
     }
 }
@@ -166,42 +177,33 @@ struct ToolRun {
         _ = child.killLeftovers(inCgroup: false)
         return Result(
             termination: termination, finished: finished, failure: failure, samples: samples,
-            outputTail: child.outputTail(limit: 2_048), request: request)
+            outputTail: child.outputTail(limit: 16_384), request: request)
     }
 }
 
-/// Lost bytes and blocks as a tool counts them, mapped to a verdict the same way for every tool.
-struct ToolVerdict {
-    /// A leak is a loss that grows with iterations: at least this many lost blocks per iteration
-    /// run. Every unreachable leak in the catalogue loses one block or more per iteration; the
-    /// one-off losses the tools report at exit (a handful of blocks) stay far below.
-    static let minimumBlocksPerIteration = 0.25
+/// The rule every tool that counts lost blocks shares (memcheck, LeakSanitizer, the heap
+/// checker): the variant runs under the tool twice, with the same warm-up and N and 2N workload
+/// iterations, and a leak is what grows between the two reports. Losses paid once (set-up,
+/// warm-up, the runtime's pool threads) are in both and cancel out; a block lost every 5th
+/// iteration grows by 0.2 per iteration however large it is.
+enum LossGrowth {
+    /// Lost blocks (or fds) per extra iteration from which growth is a leak.
+    static let minimumPerIteration = 0.01
+    /// … and in all: one block more or less between two runs is not a leak.
+    static let minimumInAll = 2.0
 
-    /// - Parameters:
-    ///   - lostBytes: bytes the tool counts as leaked (after its suppressions).
-    ///   - lostBlocks: blocks (objects, allocations) behind them.
-    ///   - iterations: warm-up + workload iterations of the tool's run (both leak).
-    static func make(
-        detector: String, lostBytes: Int, lostBlocks: Int, iterations: Int, workloadIterations: Int,
-        overhead: Double?, note: String
-    ) -> DetectorVerdict {
-        let iterations = max(1, iterations)
-        let needed = max(2, Int((Double(iterations) * minimumBlocksPerIteration).rounded(.up)))
-        let leak = lostBytes > 0 && lostBlocks >= needed
-        let confidence: Double
-        if leak {
-            confidence = lostBlocks >= iterations ? 0.95 : 0.75
-        } else {
-            confidence = lostBlocks == 0 ? 0.9 : 0.6
-        }
-        var verdict = DetectorVerdict(
-            detector: detector, leak: leak, ratePerIteration: Double(lostBytes) / Double(iterations),
-            confidence: confidence, firstIteration: leak ? workloadIterations : nil,
-            note: note + (overhead.map { String(format: "; overhead %.1fx the plain run", $0) } ?? ""))
-        verdict.overhead = overhead
-        return verdict
+    /// Whether `growth` lost blocks over `extraIterations` is a leak.
+    static func isLeak(_ growth: Double, extraIterations: Double) -> Bool {
+        growth >= max(minimumInAll, minimumPerIteration * extraIterations)
     }
 
+    /// The rule in words, for notes.
+    static var description: String {
+        String(format: "leak from %.2f per iteration and %.0f in all", minimumPerIteration, minimumInAll)
+    }
+}
+
+enum ToolVerdict {
     /// Tool wall time ÷ plain wall time, when both are known.
     static func overhead(tool: Double, plain: Double) -> Double? {
         plain > 0 ? tool / plain : nil

@@ -6,8 +6,9 @@ import LeakLabModel
 /// The one place configurations are described: the presets, their explanations and the
 /// default comparison are all derived from ``presets``.
 ///
-/// Accounting: every jemalloc configuration runs with `MALLOC_CONF=tcache:false` first (exact
-/// counts, as `run`, `audit` and `validate` use), unless it sets `tcache` itself; only then
+/// Accounting: every jemalloc configuration runs with `MALLOC_CONF=tcache:false` first, and every
+/// glibc one with `GLIBC_TUNABLES=glibc.malloc.tcache_count=0` (exact counts, as `run`, `audit`
+/// and `validate` use), unless it sets `tcache` / `tcache_count` itself; only then
 /// (``exactCounts`` false) is its allocated figure approximate.
 public struct AllocatorConfiguration: Sendable, Equatable, Codable {
     /// The row's name, e.g. `jemalloc-no-decay`.
@@ -36,6 +37,10 @@ public struct AllocatorConfiguration: Sendable, Equatable, Codable {
     /// Whether `allocated` counts every byte at the moment it is sampled. jemalloc with its
     /// thread cache on counts cached frees as still allocated (up to a few KiB per size class).
     public var exactCounts: Bool {
+        if allocator == .glibc {
+            let count = options["tcache_count"] ?? options["glibc.malloc.tcache_count"]
+            return count == nil || count == "0"
+        }
         guard allocator == .jemalloc else { return true }
         let tcache = options["tcache"] ?? options["jemalloc.tcache"]
         if let tcache { return tcache == "false" }
@@ -50,9 +55,12 @@ public struct AllocatorConfiguration: Sendable, Equatable, Codable {
               summary: "jemalloc as shipped (no MALLOC_CONF): thread caches hold freed blocks, so allocated is approximate (±a few KiB); for its RSS behaviour"),
         .init(name: "jemalloc-no-decay", allocator: .jemalloc, options: ["dirty_decay_ms": "0", "muzzy_decay_ms": "0"], mallocConf: exactJemallocConf,
               summary: "jemalloc, exact counts, dirty and muzzy pages purged at once (dirty_decay_ms=0, muzzy_decay_ms=0)"),
-        .init(name: "glibc", allocator: .glibc, summary: "glibc malloc at its defaults"),
+        .init(name: "glibc", allocator: .glibc,
+              summary: "glibc malloc with its per-thread cache off (GLIBC_TUNABLES=glibc.malloc.tcache_count=0): exact counts, the figure run/audit/validate give"),
+        .init(name: "glibc-defaults", allocator: .glibc, options: ["tcache_count": "7"],
+              summary: "glibc malloc as shipped (tcache_count=7): chunks in the per-thread cache count as in use, so allocated is approximate; for its RSS behaviour"),
         .init(name: "glibc-trim", allocator: .glibc, options: ["trim-at-settle": "true"],
-              summary: "glibc malloc, the child calls malloc_trim(0) when the workload settles"),
+              summary: "glibc malloc, exact counts, the child calls malloc_trim(0) when the workload settles"),
         .init(name: "tcmalloc", allocator: .tcmalloc, summary: "tcmalloc at its defaults"),
         .init(name: "tcmalloc-release", allocator: .tcmalloc, options: ["release_rate": "10", "aggressive_decommit": "true"],
               summary: "tcmalloc releasing aggressively (TCMALLOC_RELEASE_RATE=10, TCMALLOC_AGGRESSIVE_DECOMMIT=true)"),
@@ -99,7 +107,7 @@ public struct AllocatorConfiguration: Sendable, Equatable, Codable {
         configuration.name = name
         configuration.options = options.entries
         let described = options.entries.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
-        configuration.summary = "\(allocator)\(allocator == .jemalloc ? " (tcache:false unless set)" : "")" + (described.isEmpty ? "" : ", \(described)")
+        configuration.summary = "\(allocator)\(allocator == .jemalloc ? " (tcache:false unless set)" : allocator == .glibc ? " (tcache_count=0 unless set)" : "")" + (described.isEmpty ? "" : ", \(described)")
         return configuration
     }
 

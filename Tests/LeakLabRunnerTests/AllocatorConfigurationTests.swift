@@ -14,10 +14,21 @@ import Testing
 
     @Test func thePresetsAreTheOnesTheIssueNamesAndTheDefaultsAreOnePerAllocator() {
         #expect(AllocatorConfiguration.presets.map(\.name) == [
-            "jemalloc", "jemalloc-defaults", "jemalloc-no-decay", "glibc", "glibc-trim", "tcmalloc", "tcmalloc-release", "mimalloc",
+            "jemalloc", "jemalloc-defaults", "jemalloc-no-decay", "glibc", "glibc-defaults", "glibc-trim", "tcmalloc", "tcmalloc-release",
+            "mimalloc",
         ])
         #expect(AllocatorConfiguration.defaults.map(\.name) == AllocatorName.allCases.map(\.rawValue))
         #expect(AllocatorConfiguration.defaults.map(\.allocator) == AllocatorName.allCases)
+    }
+
+    /// Issue 18: glibc counts exactly (its per-thread cache off in every child) unless the
+    /// configuration turns the cache back on.
+    @Test func glibcCountsExactlyUnlessItIsTheDefaultsOrSetsTcacheCount() throws {
+        #expect(try AllocatorConfiguration.parse("glibc").exactCounts)
+        #expect(try AllocatorConfiguration.parse("glibc-trim").exactCounts)
+        #expect(try !AllocatorConfiguration.parse("glibc-defaults").exactCounts)
+        #expect(try !AllocatorConfiguration.parse("cached:glibc:tcache_count=3").exactCounts)
+        #expect(try AllocatorConfiguration.parse("off:glibc:tcache_count=0").exactCounts)
     }
 
     @Test func jemallocCountsExactlyUnlessItIsTheDefaultsOrSetsTcache() throws {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LeakLabDetectors
+import LeakLabReports
 import LeakLabRunner
 
 /// Which detectors judge each run: built-ins by name, and user programs.

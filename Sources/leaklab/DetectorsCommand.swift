@@ -1,5 +1,6 @@
 import ArgumentParser
 import LeakLabDetectors
+import LeakLabReports
 import LeakLabRunner
 
 /// `leaklab detectors`: the built-in detectors and what each looks at.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LeakLabReports
 import LeakLabRunner
 
 /// `leaklab`: the leak-simulation lab.
@@ -17,7 +18,7 @@ struct LeakLab: ParsableCommand {
             """,
         subcommands: [ListCommand.self, ExplainCommand.self, RunCommand.self, AuditCommand.self, ValidateCommand.self, CompareAllocatorsCommand.self, MergeCommand.self, DetectorsCommand.self, TourCommand.self, PowerCommand.self])
 
-    /// Parses and runs, mapping errors onto the lab's exit codes (SPEC §5): argument-parser's
+    /// Parses and runs, mapping errors onto the lab's exit codes (README, "Exit codes"): argument-parser's
     /// usage errors (its exit 64) become 2.
     static func main() {
         do {

@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "LeakLabHostTests", dependencies: ["LeakLabHost", "LeakLabModel"]),
         .testTarget(name: "LeakLabDetectorsTests", dependencies: ["LeakLabDetectors", "LeakLabModel"]),
         .testTarget(name: "LeakLabReportsTests", dependencies: ["LeakLabReports", "LeakLabDetectors", "LeakLabModel", "LeakLabRunner"]),
-        .testTarget(name: "LeakLabCLITests", dependencies: ["LeakLabRunner"]),
+        .testTarget(name: "LeakLabCLITests", dependencies: ["LeakLabRunner", .product(name: "LeakLabKit", package: "LeakLabKit")]),
         .testTarget(name: "LeakLabRunnerTests", dependencies: ["LeakLabRunner", "LeakLabModel"]),
     ] + scenarioPlugins.map {
         .target(name: $0, dependencies: [.product(name: "LeakLabKit", package: "LeakLabKit")], path: "Scenarios/\($0)")

@@ -1,22 +1,24 @@
 import LeakLabKit
 import LeakLabModel
-import LeakLabRunner
 
 /// `leaklab list` as text: each plugin (name, path, API version), its scenarios, and every
-/// variant's role, truth and declared leak per iteration.
+/// variant's role, truth and declared leak per iteration. Variant names are shown whole (up to the
+/// 64 characters the plugin API allows); the role column lines up within each scenario.
 public enum ListText {
-    public static func render(_ catalog: PluginCatalog) -> String {
-        guard !catalog.plugins.isEmpty else {
-            return "No plugins found in \(catalog.directories.joined(separator: ", "))."
+    /// - Parameter directories: where plugins were looked for, named when none was found.
+    public static func render(_ document: ListDocument, directories: [String] = []) -> String {
+        guard !document.plugins.isEmpty else {
+            return "No plugins found in \(directories.joined(separator: ", "))."
         }
         var lines: [String] = []
-        for plugin in catalog.plugins {
+        for plugin in document.plugins {
             lines.append(Terminal.style(UntrustedText.clean(plugin.name), "1") + "  \(plugin.path)  (API v\(plugin.apiVersion))")
-            for scenario in plugin.scenarios {
+            for scenario in document.scenarios where scenario.plugin == plugin.name {
                 lines.append(UntrustedText.clean("  \(scenario.id)  [\(scenario.pattern)]  \(scenario.title)"))
+                let width = max(30, scenario.variants.map(\.name.count).max() ?? 0)
                 for variant in scenario.variants {
-                    let name = variant.name.padding(toLength: max(30, variant.name.count), withPad: " ", startingAt: 0)
-                    let role = variant.role.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)
+                    let name = variant.name.padding(toLength: width, withPad: " ", startingAt: 0)
+                    let role = variant.role.padding(toLength: 6, withPad: " ", startingAt: 0)
                     lines.append(UntrustedText.clean("    \(name) \(role) \(variant.truth.headline)\(perIteration(variant.truth))"))
                 }
             }

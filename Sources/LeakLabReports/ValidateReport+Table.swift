@@ -7,18 +7,20 @@ import LeakLabRunner
 public enum ValidateTable {
     public static func render(runs: [RunRecord], scores: [DetectorScore]) -> String {
         let detectors = scores.map(\.detector)
+        // Wide enough for every detector's name: "resident-delta" and "allocation-counter" whole.
+        let cell = max(14, (detectors.map(\.count).max() ?? 0) + 2)
         let keyWidth = min(60, (runs.map { label($0).count }.max() ?? 10) + 2)
         var lines: [String] = []
-        lines.append("run".padding(toLength: keyWidth, withPad: " ", startingAt: 0) + "truth    " + detectors.map { cellText($0, 14) }.joined())
+        lines.append("run".padding(toLength: keyWidth, withPad: " ", startingAt: 0) + "truth    " + detectors.map { cellText($0, cell) }.joined())
         for run in runs {
             var line = label(run).padding(toLength: keyWidth, withPad: " ", startingAt: 0)
             line += run.truth.verdict.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
             for detector in detectors {
-                guard let verdict = run.verdict(of: detector) else { line += cellText("-", 14); continue }
+                guard let verdict = run.verdict(of: detector) else { line += cellText("-", cell); continue }
                 let outcome = VerdictOutcome(verdict: verdict, run: run)
                 let text = outcome == .failed || outcome == .incomplete ? outcome.rawValue : outcome.rawValue.uppercased()
                 let colour = outcome == .failed || outcome == .incomplete ? "33" : (outcome.isCorrect ? "32" : "31")
-                line += Terminal.style(cellText(text, 14), colour)
+                line += Terminal.style(cellText(text, cell), colour)
             }
             if run.outcome != .completed { line += "  (\(run.outcome.rawValue))" }
             lines.append(line)
@@ -39,10 +41,10 @@ public enum ValidateTable {
         lines.append("")
         lines.append("F1 per pattern:")
         let patterns = Set(scores.flatMap { $0.byPattern.keys }).sorted()
-        lines.append("  " + "pattern".padding(toLength: 24, withPad: " ", startingAt: 0) + detectors.map { cellText($0, 14) }.joined())
+        lines.append("  " + "pattern".padding(toLength: 24, withPad: " ", startingAt: 0) + detectors.map { cellText($0, cell) }.joined())
         for pattern in patterns {
             lines.append("  " + pattern.padding(toLength: 24, withPad: " ", startingAt: 0)
-                + scores.map { cellText(ratio($0.byPattern[pattern]?.f1), 14) }.joined())
+                + scores.map { cellText(patternF1($0.byPattern[pattern]), cell) }.joined())
         }
         return lines.joined(separator: "\n")
     }
@@ -53,6 +55,17 @@ public enum ValidateTable {
         if run.allocator.requested != .jemalloc { text += " [\(run.allocator.requested)]" }
         if let seed = run.parameters["seed"], seed != "42" { text += " seed \(seed)" }
         return text
+    }
+
+    /// A pattern's F1, or "no positives" where the pattern has no leaky run to find (F1 would be
+    /// 0.00 after a false positive and undefined otherwise, neither of which says that).
+    public static func patternF1(_ metrics: DetectorMetrics?) -> String {
+        guard let metrics else { return "-" }
+        if metrics.tp + metrics.fn == 0 {
+            // Failed or incomplete verdicts may hide positives: only a clean count says there were none.
+            return metrics.failed == 0 && (metrics.incomplete ?? 0) == 0 ? "no positives" : "-"
+        }
+        return ratio(metrics.f1)
     }
 
     public static func ratio(_ value: Double?) -> String {

@@ -20,6 +20,6 @@ struct ListCommand: ParsableCommand {
             print(try JSONOutput.string(ListDocument(catalog: catalog)))
             return
         }
-        print(ListText.render(catalog))
+        print(ListText.render(ListDocument(catalog: catalog), directories: catalog.directories))
     }
 }

@@ -53,7 +53,7 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write a self-contained HTML report: scores, the verdict matrix, every variant's memory curve, the scenarios explained.", valueName: "file"))
     var html: String?
 
-    @Option(help: ArgumentHelp("Compare with this baseline; exit 1 when precision, recall or F1 drops beyond the tolerance or a right verdict turns wrong.", valueName: "file"))
+    @Option(help: ArgumentHelp("Compare with this baseline (one written by --update-baseline, or a previous validate --json result); exit 1 when precision, recall or F1 drops beyond the tolerance or a right verdict turns wrong.", valueName: "file"))
     var baseline: String?
 
     @Flag(help: "Write this run's scores as the baseline (--baseline FILE) instead of comparing.")
@@ -103,9 +103,7 @@ struct ValidateCommand: ParsableCommand {
         // Read the baseline first: a corrupt one should stop us before an hour of runs.
         let previous: Baseline?
         if let baseline, !updateBaseline {
-            do { previous = try Baseline.load(contentsOf: URL(fileURLWithPath: baseline)) } catch {
-                throw RunnerError.usage("--baseline \(baseline): \(error)")
-            }
+            previous = try BaselineFile.load(baseline)
         } else {
             previous = nil
         }

@@ -3,7 +3,7 @@ import LeakLabDetectors
 import LeakLabModel
 import LeakLabRunner
 
-/// `validate`'s regression gate and its defence against flaky verdicts (docs/validate.md, "Baselines"):
+/// `validate`'s regression gate and its defence against flaky verdicts (README, "The regression gate"):
 /// `--update-baseline` runs every cell `--baseline-samples` times and keeps the majority verdict and
 /// each cell's flip rate; `--baseline` re-runs each cell whose verdict turned wrong, up to
 /// `--confirm-runs` runs in all, and fails only on a cell that stays wrong in every run and is not

@@ -39,15 +39,22 @@ let package = Package(
         ]),
         // Detectors (pure functions over a trace), scoring and baselines.
         .target(name: "LeakLabDetectors", dependencies: ["LeakLabModel"]),
-        .executableTarget(name: "leaklab", dependencies: [
+        // What the commands compute and print: the JSON documents, comparisons and explanations,
+        // the campaigns behind validate, audit, power and compare-allocators, and the renderers
+        // (text, JSON, JUnit, HTML), one file per format. The CLI parses options and calls it.
+        .target(name: "LeakLabReports", dependencies: [
             "LeakLabRunner", "LeakLabModel", "LeakLabDetectors", .product(name: "LeakLabKit", package: "LeakLabKit"),
+        ]),
+        .executableTarget(name: "leaklab", dependencies: [
+            "LeakLabReports", "LeakLabRunner", "LeakLabModel", "LeakLabDetectors", .product(name: "LeakLabKit", package: "LeakLabKit"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "LeakLabKitTests", dependencies: [.product(name: "LeakLabKit", package: "LeakLabKit")]),
         .testTarget(name: "LeakLabModelTests", dependencies: ["LeakLabModel"]),
         .testTarget(name: "LeakLabHostTests", dependencies: ["LeakLabHost", "LeakLabModel"]),
         .testTarget(name: "LeakLabDetectorsTests", dependencies: ["LeakLabDetectors", "LeakLabModel"]),
-        .testTarget(name: "LeakLabCLITests", dependencies: ["LeakLabRunner"]),
+        .testTarget(name: "LeakLabReportsTests", dependencies: ["LeakLabReports", "LeakLabDetectors", "LeakLabModel", "LeakLabRunner"]),
+        .testTarget(name: "LeakLabCLITests", dependencies: ["LeakLabRunner", .product(name: "LeakLabKit", package: "LeakLabKit")]),
         .testTarget(name: "LeakLabRunnerTests", dependencies: ["LeakLabRunner", "LeakLabModel"]),
     ] + scenarioPlugins.map {
         .target(name: $0, dependencies: [.product(name: "LeakLabKit", package: "LeakLabKit")], path: "Scenarios/\($0)")

@@ -1,4 +1,5 @@
 import Foundation
+import LeakLabKit
 import LeakLabModel
 
 /// A user detector: `--detector-cmd CMD` runs a program that reads the trace as JSON on stdin and
@@ -17,6 +18,10 @@ public struct CommandDetector: LeakDetector {
     public let timeout: Double
     /// Bytes of stdout accepted (default 1 MiB); more is a failure.
     public let outputLimit: Int
+
+    public var kind: DetectorKind { .command }
+    /// Everything the trace shows: what the program makes of it is its own business.
+    public var sees: Set<LeakKind> { Set(LeakKind.allCases) }
 
     public var summary: String {
         "Runs `\(command)` without a shell, hands it the trace as JSON on stdin and reads its verdict from stdout; fails on a non-zero exit, output that is not a verdict, or more than \(Int(timeout)) s."

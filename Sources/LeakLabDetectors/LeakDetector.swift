@@ -1,3 +1,4 @@
+import LeakLabKit
 import LeakLabModel
 
 /// Something that reads a run's trace and says whether the run leaks.
@@ -11,7 +12,7 @@ import LeakLabModel
 ///   with the reason — never a verdict made up from zeros.
 /// - A verdict that says leak fills `firstIteration`: the iteration at which the detector,
 ///   evaluated on the samples as they arrived, would first have said leak.
-public protocol LeakDetector: Sendable {
+public protocol LeakDetector: Detecting {
     /// The detector's name: `trend`, `settle`, or the program a `--detector-cmd` runs.
     var name: String { get }
     /// What the detector looks at and where it is known to fail, in one paragraph.
@@ -31,6 +32,10 @@ public protocol BuiltInDetector: LeakDetector {
     static var name: String { get }
     /// What the detector looks at and where it is known to fail, in one paragraph.
     static var summary: String { get }
+    /// The kinds of leak it can see (``Detecting/sees``).
+    static var sees: Set<LeakKind> { get }
+    /// Whether a bounded look-alike may make it say leak (``Detecting/fooledByPlateaus``).
+    static var fooledByPlateaus: Bool { get }
     /// The detector with its default settings.
     init()
     /// The verdict on `trace` taken as everything there is, without `firstIteration`.
@@ -41,8 +46,12 @@ public protocol BuiltInDetector: LeakDetector {
 }
 
 extension BuiltInDetector {
+    public static var fooledByPlateaus: Bool { false }
     public var name: String { Self.name }
     public var summary: String { Self.summary }
+    public var kind: DetectorKind { .trace }
+    public var sees: Set<LeakKind> { Self.sees }
+    public var fooledByPlateaus: Bool { Self.fooledByPlateaus }
 
     /// ``assess(_:)`` on the whole trace, with `firstIteration` found online when it says leak.
     public func evaluate(_ trace: Trace) -> DetectorVerdict {

@@ -45,8 +45,6 @@ public final class TaskProbe: Probe {
     }
 
     private static func micros() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) * 1e6 + Double(time.tv_nsec) / 1e3
+        MonotonicClock.now() * 1e6
     }
 }

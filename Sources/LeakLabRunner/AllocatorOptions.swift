@@ -146,7 +146,7 @@ extension AllocatorOptions {
             switch self {
             case .bool: return ["true", "false"].contains(value) ? value : nil
             case .milliseconds: return Int(value).flatMap { $0 >= -1 ? String($0) : nil }
-            case .bytes: return AllocatorOptions.bytes(value).map(String.init)
+            case .bytes: return ByteSize.parse(value).map(String.init)
             case .count: return Int(value).flatMap { $0 >= 0 ? String($0) : nil }
             case .rate: return Double(value).flatMap { $0 >= 0 && $0.isFinite ? value : nil }
             case .text: return value.contains(where: { ",:=".contains($0) }) ? nil : value
@@ -200,16 +200,5 @@ extension AllocatorOptions {
         case nil:
             return Option(allocator: .jemalloc, name: name, kind: .passThrough)
         }
-    }
-
-    /// `131072`, `128KiB`, `1M`, `0x20000` → bytes.
-    static func bytes(_ text: String) -> Int? {
-        let lowered = text.lowercased()
-        if lowered.hasPrefix("0x") { return Int(lowered.dropFirst(2), radix: 16) }
-        let units: [(String, Int)] = [("kib", 1 << 10), ("mib", 1 << 20), ("gib", 1 << 30), ("k", 1 << 10), ("m", 1 << 20), ("g", 1 << 30)]
-        for (suffix, scale) in units where lowered.hasSuffix(suffix) {
-            return Int(lowered.dropLast(suffix.count)).flatMap { $0 >= 0 ? $0 * scale : nil }
-        }
-        return Int(lowered).flatMap { $0 >= 0 ? $0 : nil }
     }
 }

@@ -162,7 +162,7 @@ final class ChildProcess {
         self.outputFD = outputRead
         self.cgroup = cgroup
         self.token = token
-        self.start = Self.now()
+        self.start = MonotonicClock.now()
     }
 
     deinit {
@@ -225,7 +225,7 @@ final class ChildProcess {
                     return
                 }
             }
-            let elapsed = Self.now() - start
+            let elapsed = MonotonicClock.now() - start
             if elapsed > budgets.wallSeconds {
                 killedFor = .wallTime(elapsed)
                 kill(-pid, SIGKILL)
@@ -281,7 +281,7 @@ final class ChildProcess {
             exitStatus: exited ? (status >> 8) & 0xff : nil,
             signal: exited ? nil : status & 0x7f,
             killedFor: killedFor, peakRSS: peakRSS, peakDataBytes: peakData, peakThreads: peakThreads,
-            wallSeconds: Self.now() - start, undecodableLines: undecodable,
+            wallSeconds: MonotonicClock.now() - start, undecodableLines: undecodable,
             overlongLines: lines.overlongLines, discardedChannelBytes: lines.discardedBytes,
             outputBytes: output.totalBytes, outputKeptBytes: output.keptBytes)
     }
@@ -363,11 +363,5 @@ final class ChildProcess {
             lineStart = lineEnd < bytes.endIndex ? lineEnd + 1 : lineEnd
         }
         return result
-    }
-
-    static func now() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 }

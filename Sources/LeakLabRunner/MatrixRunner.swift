@@ -22,54 +22,9 @@ public struct MatrixRunner: Sendable {
         finishing: @escaping @Sendable (RunRecord) -> RunRecord = { $0 },
         onFinished: @escaping @Sendable (Int, Result<RunRecord, RunnerError>) -> Void
     ) -> [Result<RunRecord, RunnerError>] {
-        let state = SharedState(count: plans.count)
         let runner = self.runner
-        let workers = min(jobs, max(1, plans.count))
-        let group = DispatchGroup()
-        for _ in 0..<workers {
-            group.enter()
-            // Plain threads: each blocks in poll() on its child, which must not starve the
-            // concurrency runtime's small pool.
-            let thread = Thread {
-                while let index = state.next() {
-                    let result: Result<RunRecord, RunnerError>
-                    do throws(RunnerError) { result = .success(finishing(try runner.run(plans[index]))) } catch { result = .failure(error) }
-                    state.finish(index, result, report: onFinished)
-                }
-                group.leave()
-            }
-            thread.stackSize = 1 << 20
-            thread.start()
-        }
-        group.wait()
-        return state.results.map { $0! }
-    }
-}
-
-/// The next plan to run and the results so far, behind one lock.
-private final class SharedState: @unchecked Sendable {
-    private let lock = NSLock()
-    private var nextIndex = 0
-    private let count: Int
-    var results: [Result<RunRecord, RunnerError>?]
-
-    init(count: Int) {
-        self.count = count
-        results = Array(repeating: nil, count: count)
-    }
-
-    func next() -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard nextIndex < count else { return nil }
-        defer { nextIndex += 1 }
-        return nextIndex
-    }
-
-    func finish(_ index: Int, _ result: Result<RunRecord, RunnerError>, report: (Int, Result<RunRecord, RunnerError>) -> Void) {
-        lock.lock()
-        defer { lock.unlock() }
-        results[index] = result
-        report(index, result)
+        return WorkerPool.map(plans.count, jobs: jobs, work: { index in
+            do throws(RunnerError) { return .success(finishing(try runner.run(plans[index]))) } catch { return .failure(error) }
+        }, onFinished: onFinished)
     }
 }

@@ -12,9 +12,7 @@ import LeakLabModel
 import LeakLabProbes
 
 nonisolated func now() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return Double(time.tv_sec) * 1e6 + Double(time.tv_nsec) / 1e3
+    MonotonicClock.now() * 1e6
 }
 
 nonisolated func measure() throws -> [String: Double] {

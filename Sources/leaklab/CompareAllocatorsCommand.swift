@@ -3,6 +3,7 @@ import Foundation
 import LeakLabDetectors
 import LeakLabKit
 import LeakLabModel
+import LeakLabReports
 import LeakLabRunner
 
 /// `leaklab compare-allocators`: every variant under each allocator, side by side — how each
@@ -44,23 +45,9 @@ struct CompareAllocatorsCommand: ParsableCommand {
     @Option(help: "Runs of each configuration and variant, with seeds 42, 43, …: growth figures give their spread.")
     var `repeat`: Int = 1
 
-    @Option(help: "Children run at once.")
-    var jobs: Int = 2
-
-    @Option(help: "Workload iterations (default: each scenario's, the count its truth was declared for).")
-    var iterations: Int?
-
-    @Option(name: .customLong("param"), help: ArgumentHelp("A scenario parameter for every run (repeatable).", valueName: "k=v"))
-    var parameters: [String] = []
-
-    @Option(name: .customLong("settle-ms"), help: "How long the settle phase lasts, milliseconds: the time each allocator gets to give memory back.")
-    var settleMillis: Int = 300
-
-    @Option(help: ArgumentHelp("Memory budget per child.", valueName: "size"))
-    var memoryBudget: String = "2GiB"
-
-    @Option(help: ArgumentHelp("Wall-time budget per child, seconds.", valueName: "seconds"))
-    var timeBudget: Double = Budgets.default.wallSeconds
+    @OptionGroup var shape: RunShapeOptions
+    @OptionGroup var budgetOptions: BudgetOptions
+    @OptionGroup var matrix: MatrixOptions
 
     @Option(help: ArgumentHelp("Write the comparison and every run as JSON (schema \(AllocatorComparison.currentSchema)).", valueName: "file"))
     var json: String?
@@ -68,16 +55,10 @@ struct CompareAllocatorsCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write a self-contained HTML report: each variant's curves per allocator and growth by allocator.", valueName: "file"))
     var html: String?
 
-    @Flag(help: "No progress on stderr.")
-    var quiet = false
+    @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
         guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1") }
-        if let iterations, iterations < 2 { throw ValidationError("--iterations must be at least 2 (got \(iterations))") }
-        guard settleMillis >= 0 else { throw ValidationError("--settle-ms must be 0 or more") }
-        guard ByteSize.parse(memoryBudget).map({ $0 > 0 }) == true else { throw ValidationError("--memory-budget: '\(memoryBudget)' is not a size") }
-        _ = try parsedParameters()
         let configurations = try configurationList()
         do { try options().validate(for: configurations.map(\.allocator)) } catch let error as RunnerError {
             throw ValidationError(error.description)
@@ -116,13 +97,6 @@ struct CompareAllocatorsCommand: ParsableCommand {
         do { return try AllocatorOptions(parsing: allocatorOptions) } catch { throw ValidationError(error.description) }
     }
 
-    func parsedParameters() throws -> [String: String] {
-        try RunOptions.parseParameters(parameters)
-    }
-
-    /// Settle samples per run: fine enough to time when RSS stops falling (settle-ms ÷ this).
-    static let settleSamples = 15
-
     func run() throws {
         let catalog = try plugins.loadCatalog()
         let configurations = try configurationList()
@@ -132,73 +106,17 @@ struct CompareAllocatorsCommand: ParsableCommand {
         let selections = try targets.isEmpty
             ? catalog.entries.map { ($0, $0.scenario.variants) }
             : targets.map { try Selection.resolve($0, in: catalog) }
-        var budgets = Budgets.default
-        budgets.memoryBytes = ByteSize.parse(memoryBudget)!
-        budgets.wallSeconds = timeBudget
-        let overrides = try parsedParameters()
-        var plans: [RunPlan] = []
-        var planConfigurations: [AllocatorConfiguration] = []
-        for (entry, variants) in selections {
-            for variant in variants {
-                for configuration in configurations {
-                    for index in 0..<`repeat` {
-                        var parameters = overrides
-                        if `repeat` > 1, parameters["seed"] == nil { parameters["seed"] = String(42 + index) }
-                        var plan = RunPlan(
-                            entry: entry, variant: variant, allocator: configuration.allocator,
-                            workloadIterations: iterations,
-                            parameterOverrides: parameters, budgets: budgets, mallocConf: configuration.mallocConf,
-                            settleMillis: settleMillis, allocatorOptions: configuration.options)
-                        plan.settleSamples = Self.settleSamples
-                        _ = try plan.request()  // a bad parameter stops us before any child starts
-                        plans.append(plan)
-                        planConfigurations.append(configuration)
-                    }
-                }
-            }
-        }
-
-        let detectors = DetectorRegistry.builtIns
-        let matrix = plans
-        let rowNames = planConfigurations.map(\.name)
-        let progress = MatrixProgress(total: plans.count, label: "compare-allocators", quiet: quiet)
-        let results = MatrixRunner(runner: .besideCurrentExecutable(), jobs: jobs).run(plans, finishing: { record in
-            var judged = record
-            judged.verdicts = DetectorRegistry.evaluate(detectors, on: record.trace)
-            return judged
-        }) { index, result in
-            let plan = matrix[index]
-            var note = "\(plan.entry.scenario.id)/\(plan.variant.name) [\(rowNames[index])]"
-            if case .success(let record) = result, record.allocator.active != record.allocator.requested {
-                note += " ALLOCATOR MISMATCH: \(record.allocator.active?.rawValue ?? "unknown") served malloc"
-            }
-            progress.step(note)
-        }
-        progress.finish()
-
-        var runs: [RunRecord] = []
-        var errors: [String] = []
-        for ((plan, configuration), result) in zip(zip(plans, planConfigurations), results) {
-            switch result {
-            case .success(var record):
-                record.configuration = configuration.name
-                runs.append(record)
-            case .failure(let error): errors.append("\(plan.entry.scenario.id)/\(plan.variant.name) [\(configuration.name)]: \(error)")
-            }
-        }
-        let comparison = AllocatorComparison(configurations: configurations, runs: runs, errors: errors)
+        let plans = try AllocatorComparison.plans(
+            selections, configurations: configurations, warmUpIterations: shape.warmUp, iterations: shape.iterations,
+            parameters: try shape.parsedParameters(), repeats: `repeat`, budgets: try budgetOptions.budgets(),
+            settleMillis: shape.settleMillis)
+        let comparison = AllocatorComparison.run(plans, configurations: configurations, jobs: matrix.jobs, quiet: output.quiet)
         print(comparison.renderTable())
-        for error in errors { Terminal.warn(error) }
+        for error in comparison.errors { Terminal.warn(error) }
         for mismatch in comparison.allocatorMismatches { Terminal.warn("allocator mismatch: \(mismatch)") }
         if let json { try JSONOutput.write(comparison, to: json) }
-        if let html {
-            let page = HTMLReport.page(
-                title: "LeakLab: allocators compared",
-                subtitle: "\(configurations.map(\.name).joined(separator: ", ")) — \(runs.count) runs",
-                sections: HTMLReport.allocatorComparisonSections(comparison))
-            try HTMLReport.write(page, to: html)
-        }
-        if !comparison.allocatorMismatches.isEmpty || !errors.isEmpty {
+        if let html { try HTMLReport.write(HTMLReport.allocatorComparisonPage(comparison), to: html) }
+        if !comparison.allocatorMismatches.isEmpty || !comparison.errors.isEmpty {
             throw ExitCode(LabExitCode.checkFailed.rawValue)
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LeakLabReports
 import LeakLabRunner
 
 /// `leaklab explain`: the training text of a scenario, its variants' truth, and their real code.
@@ -48,9 +49,7 @@ struct ExplainCommand: ParsableCommand {
         }
         let explanation = Explanation(entry, only: only)
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(explanation), as: UTF8.self))
+            print(try JSONOutput.string(explanation))
         } else {
             print(ExplanationText.render(explanation, width: Self.terminalWidth(), sideBySide: sideBySide))
         }

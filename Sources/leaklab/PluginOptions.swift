@@ -1,4 +1,5 @@
 import ArgumentParser
+import LeakLabReports
 import LeakLabRunner
 
 /// Where plugins come from; shared by every command that loads them.

@@ -3,6 +3,7 @@ import Foundation
 import LeakLabDetectors
 import LeakLabKit
 import LeakLabModel
+import LeakLabReports
 import LeakLabRunner
 
 /// `leaklab power`: how small a leak each detector finds, after how many iterations, and how
@@ -45,8 +46,8 @@ struct PowerCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Scenarios whose negatives to run (comma-separated; default: every scenario).", valueName: "ids"))
     var negatives: String?
 
-    @Option(help: "Children run at once.")
-    var jobs: Int = 2
+    @OptionGroup var budgetOptions: BudgetOptions
+    @OptionGroup var matrix: MatrixOptions
 
     @Option(help: ArgumentHelp("MALLOC_CONF for jemalloc children (as for validate).", valueName: "conf"))
     var mallocConf: String = "tcache:false"
@@ -60,11 +61,9 @@ struct PowerCommand: ParsableCommand {
     @Flag(help: "Continue an interrupted sweep: skip the runs already in the --json file's journal.")
     var resume = false
 
-    @Flag(help: "No progress on stderr.")
-    var quiet = false
+    @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
         guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1") }
         guard negativeRepeat >= 0 else { throw ValidationError("--negative-repeat must be 0 or more") }
         _ = try sweep()
@@ -89,87 +88,16 @@ struct PowerCommand: ParsableCommand {
         let catalog = try plugins.loadCatalog()
         let detectors = try detectorOptions.resolve()
         let tools = detectorOptions.tools()
-        let sweep = try sweep()
-        guard let drip = catalog.entries.first(where: { $0.scenario.id == "drip" }),
-              let leaky = drip.scenario.variants.first(where: { $0.role == .leaky })
-        else { throw RunnerError.usage("power needs the drip scenario (the Others plugin): it is not loaded") }
-        let conf = mallocConf.isEmpty ? nil : mallocConf
-
-        var plans: [RunPlan] = []
-        var cells: [PowerAnalysis.Cell?] = []
-        for point in sweep.points {
-            plans.append(RunPlan(
-                entry: drip, variant: leaky, workloadIterations: point.cell.iterations,
-                parameterOverrides: point.parameters, mallocConf: conf))
-            cells.append(point.cell)
-        }
-        let chosen = try negatives.map { ids in
-            try ids.split(separator: ",").map { try catalog.entry(for: $0.trimmingCharacters(in: .whitespaces)) }
-        } ?? catalog.entries
-        for entry in chosen {
-            for variant in entry.scenario.variants {
-                // Negatives by their truth, not their role: a fixed variant may still leak by design.
-                let probe = RunPlan(entry: entry, variant: variant, parameterOverrides: ["seed": "42"], mallocConf: conf)
-                guard (try? probe.truth())?.verdict.isLeak == false else { continue }
-                for index in 0..<negativeRepeat {
-                    var plan = probe
-                    plan.parameterOverrides["seed"] = String(42 + index)
-                    plans.append(plan)
-                    cells.append(nil)
-                }
-            }
-        }
-        for plan in plans { _ = try plan.request() }  // a bad parameter stops us before any run
-
-        var results = try PowerRuns(json: json, resume: resume, jobs: jobs, quiet: quiet).run(plans, detectors: detectors)
-        if !tools.isEmpty { results = ToolPass.run(tools, plans: plans, results: results, jobs: jobs, quiet: quiet) }
-
-        var observations: [PowerAnalysis.Observation] = []
-        var negativeObservations: [PowerAnalysis.NegativeObservation] = []
-        var errors: [String] = []
-        let names = detectors.map(\.name) + tools.map(\.name)
-        for (index, result) in results.enumerated() {
-            guard case .success(let record) = result else {
-                if case .failure(let error) = result { errors.append("\(PowerRuns.key(plans[index])): \(error)") }
-                continue
-            }
-            for name in names {
-                let verdict = record.verdict(of: name)
-                if let cell = cells[index] {
-                    let latency = verdict?.firstIteration.map { max(0, $0 - record.warmUpIterations) }
-                    observations.append(.init(detector: name, cell: cell, leak: verdict?.leak, latency: latency))
-                } else {
-                    negativeObservations.append(.init(detector: name, variant: "\(record.scenario)/\(record.variant)", leak: verdict?.leak))
-                }
-            }
-        }
-        let report = PowerAnalysis.analyze(detectors: names, observations: observations, negatives: negativeObservations)
-        let document = PowerDocument(
-            sweep: .init(rates: sweep.rates, iterations: sweep.iterations, noise: sweep.noise, repeats: sweep.repeats,
-                         negativeRepeats: negativeRepeat, negatives: Array(Set(negativeObservations.map(\.variant))).sorted()),
-            detectors: report, errors: errors)
+        let campaign = try PowerCampaign(
+            catalog: catalog, sweep: try sweep(), negativeRepeat: negativeRepeat,
+            negatives: negatives.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } },
+            mallocConf: mallocConf.isEmpty ? nil : mallocConf, budgets: try budgetOptions.budgets())
+        var results = try PowerRuns(json: json, resume: resume, jobs: matrix.jobs, quiet: output.quiet).run(campaign.plans, detectors: detectors)
+        if !tools.isEmpty { results = ToolPass.run(tools, plans: campaign.plans, results: results, jobs: matrix.jobs, quiet: output.quiet) }
+        let document = campaign.document(results, detectors: detectors.map(\.name) + tools.map(\.name))
         print(PowerTable.render(document))
-        for error in errors { Terminal.warn(error) }
+        for error in document.errors { Terminal.warn(error) }
         if let json { try JSONOutput.write(document, to: json) }
         if let html { try HTMLReport.write(HTMLReport.powerPage(document), to: html) }
-    }
-}
-
-/// What `power --json` writes.
-struct PowerDocument: Codable {
-    var schema = "leaklab.power/1"
-    var sweep: Sweep
-    var detectors: [PowerAnalysis.DetectorPower]
-    var errors: [String]
-
-    struct Sweep: Codable {
-        /// Served bytes per iteration.
-        var rates: [Double]
-        var iterations: [Int]
-        var noise: [Int]
-        var repeats: Int
-        var negativeRepeats: Int
-        /// `scenario/variant` of every negative run.
-        var negatives: [String]
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import LeakLabDetectors
 import LeakLabKit
 import LeakLabModel
+import LeakLabReports
 import LeakLabRunner
 
 /// `leaklab run`: one scenario (every variant, side by side) or one variant, with a live view.
@@ -29,8 +30,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write a self-contained HTML report: memory curves, verdicts, the scenario explained.", valueName: "file"))
     var html: String?
 
-    @Flag(help: "No live progress on stderr.")
-    var quiet = false
+    @OptionGroup var output: OutputOptions
 
     @Flag(help: "For leaky variants, run again under jemalloc's leak profiler (prof_leak + jeprof) and show the Swift functions that allocated the bytes still held at exit (top 5).")
     var attribute = false
@@ -58,7 +58,7 @@ struct RunCommand: ParsableCommand {
             let request = try plan.request()
             let view = LiveView(
                 label: "\(entry.scenario.id)/\(variant.name)",
-                totalIterations: request.warmUpIterations + request.workloadIterations, quiet: quiet)
+                totalIterations: request.warmUpIterations + request.workloadIterations, quiet: output.quiet)
             var record = try runner.run(plan, onEvent: view.handle)
             view.finish()
             record.verdicts = DetectorRegistry.evaluate(detectors, on: record.trace)
@@ -75,54 +75,5 @@ struct RunCommand: ParsableCommand {
         if !incomplete.isEmpty {
             throw ExitCode(LabExitCode.checkFailed.rawValue)
         }
-    }
-}
-
-/// Resolves `scenario[/variant]` against the catalogue.
-enum Selection {
-    static func resolve(_ target: String, in catalog: PluginCatalog) throws -> (PluginCatalog.Entry, [LeakLabKit.Variant]) {
-        let parts = target.split(separator: "/", maxSplits: 1).map(String.init)
-        guard let id = parts.first, !id.isEmpty else { throw RunnerError.usage("expected SCENARIO or SCENARIO/VARIANT, got '\(target)'") }
-        let entry = try catalog.entry(for: id)
-        guard parts.count == 2 else { return (entry, entry.scenario.variants) }
-        guard let variant = entry.scenario.variant(named: parts[1]) else {
-            let names = entry.scenario.variants.map(\.name).joined(separator: ", ")
-            throw RunnerError.usage("scenario '\(id)' has no variant '\(parts[1])'; its variants: \(names)")
-        }
-        return (entry, [variant])
-    }
-}
-
-/// `run --json`: one record, or several under `runs`.
-enum RunJSON {
-    struct Many: Encodable {
-        var schema = "leaklab.runs/1"
-        var runs: [RunRecord]
-    }
-
-    static func write(_ records: [RunRecord], to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = records.count == 1 ? try encoder.encode(records[0]) : try encoder.encode(Many(runs: records))
-        do {
-            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw RunnerError.usage("cannot write \(path): \(error.localizedDescription)")
-        }
-    }
-}
-
-/// `run --attribute`: where the bytes a leaky variant still holds at exit were allocated.
-enum Attribution {
-    static func render(_ plan: RunPlan, runner: Runner) throws -> String {
-        let result = try JemallocProfile.attribute(plan, runner: runner)
-        var lines = ["", "\(plan.entry.scenario.id)/\(plan.variant.name): \(LeakLabRunner.Format.bytes(result.totalBytes)) still allocated at exit (jemalloc prof_leak, every allocation sampled); these bytes were allocated in:"]
-        if result.sites.isEmpty { lines.append("  (no function of the scenario's own code holds any)") }
-        for site in result.sites {
-            let perIteration = Double(site.bytes) / Double(max(1, result.workloadIterations))
-            let size = LeakLabRunner.Format.bytes(site.bytes)
-            lines.append("  \(String(repeating: " ", count: max(0, 10 - size.count)))\(size)  (\(LeakLabRunner.Format.bytes(perIteration)) per workload iteration)  \(site.function)")
-        }
-        return lines.joined(separator: "\n")
     }
 }

@@ -44,6 +44,26 @@ import Testing
         #expect(result.stderr.contains(message), "stderr: \(result.stderr)")
     }
 
+    /// Every command that runs children shares one set of budget options: a memory budget of 0
+    /// is refused before any child runs, with the same message.
+    @Test(arguments: [
+        ["run", "retain-cycle"], ["validate", "retain-cycle"], ["audit", "retain-cycle"], ["power"],
+        ["compare-allocators", "retain-cycle"],
+    ])
+    func aMemoryBudgetOfZeroIsRefusedByEveryCommandThatRunsChildren(command: [String]) throws {
+        let result = try CLI.run(command + ["--memory-budget", "0"])
+        #expect(result.status == 2, "exit \(result.status): \(result.stderr)")
+        #expect(result.stderr.contains("--memory-budget must be more than 0"), "stderr: \(result.stderr)")
+    }
+
+    /// validate, audit and compare-allocators take the run shape `run` takes.
+    @Test(arguments: ["validate", "audit", "compare-allocators"])
+    func everyCommandThatRunsVariantsTakesTheRunShape(command: String) throws {
+        let result = try CLI.run([command, "retain-cycle", "--iterations", "1", "--warm-up", "3", "--param", "seed=7"])
+        #expect(result.status == 2, "exit \(result.status): \(result.stderr)")
+        #expect(result.stderr.contains("--iterations must be at least 2"), "stderr: \(result.stderr)")
+    }
+
     @Test func aFileThatIsNoPluginOrOfAnotherAPIVersionIsRefusedAndTheRestStillLoad() throws {
         let directory = try Directory()
         let junk = try directory.write("libjunk.so", "not an ELF file at all\n")

@@ -86,6 +86,6 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("lines.append(formatLogLine(request: index, lineBytes: lineBytes))"))
         #expect(result.stdout.contains("ring[next] = line"))
-        #expect(result.stdout.contains("keep-every-line (leak, reachable): seen by trend"))
+        #expect(result.stdout.contains("keep-every-line (leak, reachable): seen by thresholds, trend"))
     }
 }

@@ -1,0 +1,41 @@
+import Foundation
+
+/// Human-readable numbers for messages, verdict notes and tables: the one place figures are
+/// formatted, so the runner, the detectors and the reports print the same `1.5 KiB`.
+public enum Format {
+    /// `1.5 KiB`, `12.0 MiB`, `-3 B`: binary units, one decimal.
+    public static func bytes(_ value: Int) -> String { bytes(Double(value)) }
+
+    public static func bytes(_ value: Double) -> String {
+        let magnitude = abs(value)
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var scaled = magnitude
+        var unit = 0
+        while scaled >= 1024, unit < units.count - 1 {
+            scaled /= 1024
+            unit += 1
+        }
+        let sign = value < 0 ? "-" : ""
+        return unit == 0 ? "\(sign)\(Int(scaled.rounded())) B" : String(format: "%@%.1f %@", sign, scaled, units[unit])
+    }
+
+    /// A per-iteration figure: `1416`, `0.00`.
+    public static func rate(_ value: Double) -> String {
+        abs(value) >= 100 ? String(format: "%.0f", value) : String(format: "%.2f", value)
+    }
+
+    /// `+1.25`, `-0.50`.
+    public static func signed(_ value: Double) -> String {
+        String(format: "%+.2f", value)
+    }
+
+    /// `97%`.
+    public static func percent(_ fraction: Double) -> String {
+        String(format: "%.0f%%", fraction * 100)
+    }
+
+    /// `p=3e-07`.
+    public static func p(_ value: Double) -> String {
+        String(format: "p=%.1g", value)
+    }
+}

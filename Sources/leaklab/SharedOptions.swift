@@ -1,0 +1,86 @@
+import ArgumentParser
+import LeakLabModel
+import LeakLabReports
+import LeakLabRunner
+
+/// The budgets every child runs under. Shared by every command that runs children, so each
+/// refuses the same bad values with the same message.
+struct BudgetOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Memory budget per child: RSS above it stops the run (e.g. 512MiB, 2GiB).", valueName: "size"))
+    var memoryBudget: String = "2GiB"
+
+    @Option(help: "Open-files budget per child (RLIMIT_NOFILE).")
+    var fdBudget: Int = Budgets.default.openFiles
+
+    @Option(help: ArgumentHelp("Wall-time budget per child, seconds.", valueName: "seconds"))
+    var timeBudget: Double = Budgets.default.wallSeconds
+
+    func validate() throws {
+        _ = try budgets()
+    }
+
+    /// The budgets, checked: a memory budget of 0 (or less) would stop every child before it ran.
+    func budgets() throws -> Budgets {
+        guard let memory = ByteSize.parse(memoryBudget) else {
+            throw ValidationError("--memory-budget: '\(memoryBudget)' is not a size such as 512MiB or 2GiB")
+        }
+        guard memory > 0 else {
+            throw ValidationError("--memory-budget must be more than 0 (got '\(memoryBudget)'): every child would be stopped before it ran; give a size such as 512MiB or 2GiB")
+        }
+        guard fdBudget >= 16 else { throw ValidationError("--fd-budget must be at least 16 (got \(fdBudget))") }
+        guard timeBudget > 0 else { throw ValidationError("--time-budget must be positive") }
+        return Budgets(memoryBytes: memory, openFiles: fdBudget, wallSeconds: timeBudget)
+    }
+}
+
+/// How long each run is and at which parameter point: the same for one run, an audit, a validate
+/// matrix or an allocator comparison, so a detector can be validated at another run length and a
+/// truth audited at another parameter point.
+struct RunShapeOptions: ParsableArguments {
+    @Option(help: "Workload iterations (default: the scenario's, the count its truth was declared for).")
+    var iterations: Int?
+
+    @Option(name: .customLong("warm-up"), help: "Warm-up iterations, not measured (default: the scenario's).")
+    var warmUp: Int?
+
+    @Option(name: .customLong("param"), help: ArgumentHelp("A scenario parameter (repeatable); `leaklab list` shows each scenario's.", valueName: "k=v"))
+    var parameters: [String] = []
+
+    @Option(name: .customLong("settle-ms"), help: "The longest the settle phase lasts, milliseconds: the time the code and the allocator get to give back what they should (a run's settle ends sooner, after at least 20 ms, once the heap, fds and threads stop changing).")
+    var settleMillis: Int = 300
+
+    func validate() throws {
+        _ = try parsedParameters()
+        if let iterations, iterations < 2 { throw ValidationError("--iterations must be at least 2 (got \(iterations))") }
+        if let warmUp, warmUp < 0 { throw ValidationError("--warm-up must be 0 or more (got \(warmUp))") }
+        if settleMillis < 0 { throw ValidationError("--settle-ms must be 0 or more") }
+    }
+
+    /// `--param k=v` items as a dictionary.
+    func parsedParameters() throws -> [String: String] {
+        var result: [String: String] = [:]
+        for item in parameters {
+            guard let equals = item.firstIndex(of: "="), equals != item.startIndex else {
+                throw ValidationError("--param expects k=v, got '\(item)'")
+            }
+            result[String(item[..<equals])] = String(item[item.index(after: equals)...])
+        }
+        return result
+    }
+}
+
+/// How many children a campaign runs at once.
+struct MatrixOptions: ParsableArguments {
+    @Option(help: "Children run at once.")
+    var jobs: Int = 2
+
+    func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+    }
+}
+
+/// What a command prints on stderr while it works.
+struct OutputOptions: ParsableArguments {
+    @Flag(help: "No progress on stderr.")
+    var quiet = false
+}

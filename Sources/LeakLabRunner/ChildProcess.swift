@@ -31,8 +31,6 @@ final class ChildProcess {
         var peakRSS: Int
         /// The largest data segment seen (what RLIMIT_DATA limits), bytes.
         var peakDataBytes: Int
-        /// The most threads seen: the child's own, or every task in the run's pids group.
-        var peakThreads: Int
         var wallSeconds: Double
         /// Lines on fd 3 that were not a message, and sample records that were unreadable.
         var undecodableLines: Int
@@ -183,7 +181,7 @@ final class ChildProcess {
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         var lines = ChannelLineReader()
         var killedFor: KillReason?
-        var peakRSS = 0, peakData = 0, peakThreads = 0
+        var peakRSS = 0, peakData = 0
         var undecodable = 0
         let decoder = JSONDecoder()
         var statusBuffer = [UInt8](repeating: 0, count: 4_096)
@@ -213,7 +211,6 @@ final class ChildProcess {
                 peakRSS = max(peakRSS, status.rss, status.highWaterMark)
                 peakData = max(peakData, status.data)
                 let threads = max(status.threads, tasks)
-                peakThreads = max(peakThreads, threads)
                 if status.rss > budgets.memoryBytes {
                     killedFor = .memory(status.rss)
                     kill(-pid, SIGKILL)
@@ -280,7 +277,7 @@ final class ChildProcess {
         return Termination(
             exitStatus: exited ? (status >> 8) & 0xff : nil,
             signal: exited ? nil : status & 0x7f,
-            killedFor: killedFor, peakRSS: peakRSS, peakDataBytes: peakData, peakThreads: peakThreads,
+            killedFor: killedFor, peakRSS: peakRSS, peakDataBytes: peakData,
             wallSeconds: Self.now() - start, undecodableLines: undecodable,
             overlongLines: lines.overlongLines, discardedChannelBytes: lines.discardedBytes,
             outputBytes: output.totalBytes, outputKeptBytes: output.keptBytes)

@@ -174,7 +174,7 @@ struct ValidateCommand: ParsableCommand {
         }
 
         let document = ValidateDocument(
-            shard: shard, matrix: matrix.keys, runs: runs, detectors: scores, errors: errors, baseline: comparison)
+            shard: try shard.map { try Shard(parsing: $0).description }, matrix: matrix.keys, runs: runs, detectors: scores, errors: errors, baseline: comparison)
         if let json { try JSONOutput.write(document, to: json) }
         if let junit {
             do {

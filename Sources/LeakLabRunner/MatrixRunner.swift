@@ -1,5 +1,6 @@
 import Foundation
 import LeakLabModel
+import Synchronization
 
 /// Runs many plans, `jobs` children at a time, and hands each result over as soon as it is in,
 /// so a caller can journal it before the next one finishes.
@@ -42,34 +43,39 @@ public struct MatrixRunner: Sendable {
             thread.start()
         }
         group.wait()
-        return state.results.map { $0! }
+        return state.results().map { $0! }
     }
 }
 
 /// The next plan to run and the results so far, behind one lock.
-private final class SharedState: @unchecked Sendable {
-    private let lock = NSLock()
-    private var nextIndex = 0
+private final class SharedState: Sendable {
+    private struct Progress {
+        var nextIndex = 0
+        var results: [Result<RunRecord, RunnerError>?]
+    }
+    private let progress: Mutex<Progress>
     private let count: Int
-    var results: [Result<RunRecord, RunnerError>?]
 
     init(count: Int) {
         self.count = count
-        results = Array(repeating: nil, count: count)
+        progress = Mutex(Progress(results: Array(repeating: nil, count: count)))
     }
 
     func next() -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard nextIndex < count else { return nil }
-        defer { nextIndex += 1 }
-        return nextIndex
+        progress.withLock { progress in
+            guard progress.nextIndex < count else { return nil }
+            defer { progress.nextIndex += 1 }
+            return progress.nextIndex
+        }
     }
 
+    /// Records a result and reports it under the lock, so reports never run concurrently.
     func finish(_ index: Int, _ result: Result<RunRecord, RunnerError>, report: (Int, Result<RunRecord, RunnerError>) -> Void) {
-        lock.lock()
-        defer { lock.unlock() }
-        results[index] = result
-        report(index, result)
+        progress.withLock { progress in
+            progress.results[index] = result
+            report(index, result)
+        }
     }
+
+    func results() -> [Result<RunRecord, RunnerError>?] { progress.withLock { $0.results } }
 }

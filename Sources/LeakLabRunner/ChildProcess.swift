@@ -89,20 +89,23 @@ final class ChildProcess {
         }
         var channel: [Int32] = [-1, -1]
         var printed: [Int32] = [-1, -1]
-        guard pipe(&channel) == 0 else { throw .internalFailure("pipe failed: errno \(errno)") }
+        guard pipe(&channel) == 0 else { throw .internalFailure("cannot make the child's channel: \(SystemCallFailure("pipe"))") }
         guard pipe(&printed) == 0 else {
+            let failure = SystemCallFailure("pipe")
             close(channel[0])
             close(channel[1])
-            throw .internalFailure("pipe failed: errno \(errno)")
+            throw .internalFailure("cannot make the child's output pipe: \(failure)")
         }
         // Move every end above the fds the child will use, so dup2 onto 1–3 never meets itself.
         let readEnd = fcntl(channel[0], F_DUPFD_CLOEXEC, 10)
         let writeEnd = fcntl(channel[1], F_DUPFD_CLOEXEC, 10)
         let outputRead = fcntl(printed[0], F_DUPFD_CLOEXEC, 10)
         let outputWrite = fcntl(printed[1], F_DUPFD_CLOEXEC, 10)
+        let moved = readEnd >= 0 && writeEnd >= 0 && outputRead >= 0 && outputWrite >= 0 ? nil : SystemCallFailure("fcntl(F_DUPFD_CLOEXEC)")
         for fd in channel + printed { close(fd) }
-        guard readEnd >= 0, writeEnd >= 0, outputRead >= 0, outputWrite >= 0 else {
-            throw .internalFailure("cannot set up the child's pipes: errno \(errno)")
+        if let moved {
+            for fd in [readEnd, writeEnd, outputRead, outputWrite] where fd >= 0 { close(fd) }
+            throw .internalFailure("cannot set up the child's pipes: \(moved)")
         }
         // The runner never blocks on either: it reads what is there and goes back to poll().
         for fd in [readEnd, outputRead] { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
@@ -150,7 +153,7 @@ final class ChildProcess {
         guard let spawned else {
             close(readEnd)
             close(outputRead)
-            throw .internalFailure("cannot start \(executable): \(String(cString: strerror(status)))")
+            throw .internalFailure("cannot start \(executable): \(SystemCallFailure("posix_spawn", code: status))")
         }
         self.pid = spawned
         self.ring = shared?.ring

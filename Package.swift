@@ -17,6 +17,7 @@ let package = Package(
     dependencies: [
         .package(path: "LeakLabKit"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         // The data the runner, the child and the detectors share: samples, traces, messages.
@@ -34,8 +35,11 @@ let package = Package(
         // Scripts/bench: the cost of one probe sample, measured inside a child like the host's.
         .executableTarget(name: "leaklab-bench-probe", dependencies: ["LeakLabProbes", "LeakLabModel", "LeakLabHost"]),
         // The parent: plugin discovery, spawning children under budgets, collecting traces.
+        // swift-system (errors by name) is for the parent only: its C module is built with DWARF 5,
+        // which valgrind 3.19 cannot read, so nothing the child links may depend on it.
         .target(name: "LeakLabRunner", dependencies: [
             "LeakLabModel", "CLeakLabShims", .product(name: "LeakLabKit", package: "LeakLabKit"),
+            .product(name: "SystemPackage", package: "swift-system"),
         ]),
         // Detectors (pure functions over a trace), scoring and baselines.
         .target(name: "LeakLabDetectors", dependencies: ["LeakLabModel"]),
@@ -55,7 +59,9 @@ let package = Package(
         .testTarget(name: "LeakLabDetectorsTests", dependencies: ["LeakLabDetectors", "LeakLabModel"]),
         .testTarget(name: "LeakLabReportsTests", dependencies: ["LeakLabReports", "LeakLabDetectors", "LeakLabModel", "LeakLabRunner"]),
         .testTarget(name: "LeakLabCLITests", dependencies: ["LeakLabRunner", .product(name: "LeakLabKit", package: "LeakLabKit")]),
-        .testTarget(name: "LeakLabRunnerTests", dependencies: ["LeakLabRunner", "LeakLabModel"]),
+        .testTarget(name: "LeakLabRunnerTests", dependencies: [
+            "LeakLabRunner", "LeakLabModel", .product(name: "SystemPackage", package: "swift-system"),
+        ]),
     ] + scenarioPlugins.map {
         .target(name: $0, dependencies: [.product(name: "LeakLabKit", package: "LeakLabKit")], path: "Scenarios/\($0)")
     },

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One of `count` deterministic slices of a validate matrix: `--shard I/N`.
 ///
 /// Shard `I` of `N` takes the contiguous positions `⌊total·(I−1)/N⌋ ..< ⌊total·I/N⌋` of the
@@ -15,11 +17,24 @@ public struct Shard: Hashable, Sendable, Codable, CustomStringConvertible, Lossl
         self.count = count
     }
 
-    /// Parses `I/N`.
+    /// Parses `I/N`, or `auto`: the shard of the CI job running with `environment`
+    /// (``fromCI(environment:)``: GitLab, Kubernetes Indexed Jobs, Buildkite, CircleCI).
     ///
-    /// - Throws: ``ShardError/malformed(_:)`` for anything but two decimal integers around a `/`;
-    ///   ``ShardError/outOfRange(index:count:)`` for `0/2`, `3/2` or `1/0`.
-    public init(parsing text: String) throws(ShardError) {
+    /// - Throws: ``ShardError/malformed(_:)`` for anything but two decimal integers around a `/`
+    ///   or `auto`; ``ShardError/outOfRange(index:count:)`` for `0/2`, `3/2` or `1/0`; for `auto`,
+    ///   what ``fromCI(environment:)`` throws.
+    public init(
+        parsing text: String, environment: @autoclosure () -> [String: String] = ProcessInfo.processInfo.environment
+    ) throws(ShardError) {
+        if text.trimmingWhitespace() == "auto" {
+            self = try Self.fromCI(environment: environment())
+        } else {
+            try self.init(indexOverCount: text)
+        }
+    }
+
+    /// Parses `I/N` only.
+    private init(indexOverCount text: String) throws(ShardError) {
         let parts = text.trimmingWhitespace().split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]),
             parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) })
@@ -47,7 +62,7 @@ public struct Shard: Hashable, Sendable, Codable, CustomStringConvertible, Lossl
 
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
-        do { try self.init(parsing: text) } catch {
+        do { try self.init(indexOverCount: text) } catch {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.description))
         }
     }
@@ -67,6 +82,14 @@ public enum ShardError: Error, Equatable, CustomStringConvertible {
     case mixedShardCounts([Int])
     case duplicateShard(String)
     case missingShards([String])
+    /// `--shard auto` found no CI engine's shard variables.
+    case noCIVariables
+    /// One of an engine's two variables is set, the other is not.
+    case incompleteCIVariables(engine: String, set: String, missing: String, hint: String?)
+    /// A CI variable holds no usable number.
+    case invalidCIVariable(name: String, value: String, reason: String)
+    /// Two engines' variables name different shards.
+    case inconsistentCIVariables([String])
 
     public var description: String {
         switch self {
@@ -79,12 +102,20 @@ public enum ShardError: Error, Equatable, CustomStringConvertible {
         case .mixedShardCounts(let counts): "results come from different shardings (N = \(counts.map(String.init).joined(separator: ", ")))"
         case .duplicateShard(let shard): "shard \(shard) is given twice"
         case .missingShards(let shards): "missing shard\(shards.count == 1 ? "" : "s") \(shards.joined(separator: ", "))"
+        case .noCIVariables:
+            "auto: no CI shard variables are set; looked for "
+                + Shard.CIEngine.all.map { "\($0.indexVariable)/\($0.countVariable) (\($0.name))" }.joined(separator: ", ")
+                + "; outside those engines pass --shard I/N (docs/ci.md)"
+        case .incompleteCIVariables(let engine, let set, let missing, let hint):
+            "auto: \(set) is set (\(engine)) but \(missing) is not" + (hint.map { "; \($0)" } ?? "")
+        case .invalidCIVariable(let name, let value, let reason): "auto: \(name)=\"\(value)\": \(reason)"
+        case .inconsistentCIVariables(let claims): "auto: CI variables disagree: \(claims.joined(separator: "; "))"
         }
     }
 }
 
 extension String {
-    fileprivate func trimmingWhitespace() -> Substring {
+    func trimmingWhitespace() -> Substring {
         let start = firstIndex { !$0.isWhitespace } ?? endIndex
         let end = lastIndex { !$0.isWhitespace }.map { index(after: $0) } ?? endIndex
         return start < end ? self[start..<end] : ""

@@ -72,7 +72,7 @@ public enum Host {
             exit(ExitCode.scenarioFailed.rawValue)
         }
 
-        let sampler = Sampler(probes: probes, channel: channel, flushThreadCache: request.flushThreadCache)
+        let sampler = Sampler(probes: probes, channel: channel)
         let driver = ScenarioDriver(request: request, workload: workload, context: context, sampler: sampler)
         let outcome = runToCompletion(driver)
         channel.send(outcome)

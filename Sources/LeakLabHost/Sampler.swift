@@ -7,14 +7,12 @@ import LeakLabProbes
 final class Sampler {
     private let probes: ProbeSet
     private let channel: ChannelWriter
-    private let flushThreadCache: Bool
     private let start: Double
     private var censusEncoder: CensusLineEncoder?
 
-    init(probes: ProbeSet, channel: ChannelWriter, flushThreadCache: Bool) {
+    init(probes: ProbeSet, channel: ChannelWriter) {
         self.probes = probes
         self.channel = channel
-        self.flushThreadCache = flushThreadCache
         self.start = Self.now()
         self.censusEncoder = probes.tasks != nil ? CensusLineEncoder() : nil
     }
@@ -37,7 +35,6 @@ final class Sampler {
     /// phase changes and in settle read everything afresh.
     @discardableResult
     func take(phase: Phase, iteration: Int, periodic: Bool = false) throws(ProbeError) -> Sample {
-        if flushThreadCache { probes.jemalloc?.flushThreadCache() }
         probes.tasks?.mustCount = !periodic
         var sample = Sample(t: Self.now() - start, phase: phase, iteration: iteration)
         try probes.read(into: &sample, mayReuse: periodic)

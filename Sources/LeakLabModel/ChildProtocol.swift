@@ -22,8 +22,6 @@ public struct RunRequest: Codable, Sendable, Equatable {
     /// The allocator the runner preloaded; the child reports which one it finds.
     public var allocator: AllocatorName
     public var budgets: Budgets
-    /// Flush the jemalloc thread cache of the driving thread before each sample.
-    public var flushThreadCache: Bool
     /// Call glibc's `malloc_trim(0)` once the workload's own `settle` has run
     /// (`--allocator-option trim-at-settle=true`). Absent in older requests: `false`.
     public var trimAtSettle: Bool = false
@@ -35,8 +33,7 @@ public struct RunRequest: Codable, Sendable, Equatable {
     public init(
         pluginPath: String, scenario: String, variant: String, parameters: [String: String],
         warmUpIterations: Int, workloadIterations: Int, sampleEvery: Int, settleMillis: Int = 300,
-        settleSamples: Int = 6, allocator: AllocatorName, budgets: Budgets, flushThreadCache: Bool = false,
-        trimAtSettle: Bool = false
+        settleSamples: Int = 6, allocator: AllocatorName, budgets: Budgets, trimAtSettle: Bool = false
     ) {
         self.pluginPath = pluginPath
         self.scenario = scenario
@@ -49,13 +46,12 @@ public struct RunRequest: Codable, Sendable, Equatable {
         self.settleSamples = settleSamples
         self.allocator = allocator
         self.budgets = budgets
-        self.flushThreadCache = flushThreadCache
         self.trimAtSettle = trimAtSettle
     }
 
     private enum CodingKeys: String, CodingKey {
         case pluginPath, scenario, variant, parameters, warmUpIterations, workloadIterations, sampleEvery
-        case settleMillis, settleSamples, allocator, budgets, flushThreadCache, trimAtSettle, countTasks
+        case settleMillis, settleSamples, allocator, budgets, trimAtSettle, countTasks
     }
 
     /// Decodes requests written before `trimAtSettle` existed (a tool replaying a saved request).
@@ -72,7 +68,6 @@ public struct RunRequest: Codable, Sendable, Equatable {
         settleSamples = try c.decode(Int.self, forKey: .settleSamples)
         allocator = try c.decode(AllocatorName.self, forKey: .allocator)
         budgets = try c.decode(Budgets.self, forKey: .budgets)
-        flushThreadCache = try c.decode(Bool.self, forKey: .flushThreadCache)
         trimAtSettle = try c.decodeIfPresent(Bool.self, forKey: .trimAtSettle) ?? false
         countTasks = try c.decodeIfPresent(Bool.self, forKey: .countTasks) ?? true
     }

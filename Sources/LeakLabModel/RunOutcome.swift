@@ -11,7 +11,4 @@ public enum RunOutcome: String, Codable, Sendable, CaseIterable {
     /// The scenario's code threw (in set-up, an iteration, settle or tear-down): the plugin
     /// reported an error rather than misbehaving.
     case failed
-
-    /// Whether the run's samples cover the whole workload.
-    public var isComplete: Bool { self == .completed }
 }

@@ -125,18 +125,4 @@ public final class JemallocProbe: Probe {
         sample.mallocs = Int(values[6] &+ values[7])
         sample.frees = Int(values[8] &+ values[9])
     }
-
-    /// Flushes the calling thread's cache, so objects it holds return to the arenas. Other threads'
-    /// caches are untouched; for exact accounting run with `MALLOC_CONF=tcache:false`.
-    public func flushThreadCache() {
-        _ = "thread.tcache.flush".withCString { mallctl($0, nil, nil, nil, 0) }
-    }
-
-    /// Whether the thread cache is on (`opt.tcache`).
-    public var threadCacheEnabled: Bool {
-        var enabled = false
-        var size = MemoryLayout<Bool>.size
-        let status = "opt.tcache".withCString { mallctl($0, &enabled, &size, nil, 0) }
-        return status == 0 && enabled
-    }
 }

@@ -10,7 +10,7 @@ import LeakLabModel
 /// `mallctl` reads). `allocated`, `resident`, the malloc/free counts and RSS are read every time.
 public final class ProbeSet {
     public let probes: [any Probe]
-    /// Set when jemalloc serves malloc, for its version and thread-cache flush.
+    /// Set when jemalloc serves malloc, for its version.
     public let jemalloc: JemallocProbe?
     /// A periodic sample reads the slow figures afresh once in this many.
     public static let slowEvery = 4
@@ -39,7 +39,7 @@ public final class ProbeSet {
         case .tcmalloc:
             if let tcmalloc = TcmallocProbe() { probes.append(tcmalloc) }
         case .mimalloc, nil:
-            break  // mimalloc offers no usable byte counter (FACTS): RSS only.
+            break  // mimalloc offers no usable byte counter (docs/allocators.md): RSS only.
         }
         allocatorProbe = probes.first
         proc = try ProcProbe()

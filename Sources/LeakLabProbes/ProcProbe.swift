@@ -31,7 +31,8 @@ public final class ProcProbe: Probe {
         buffer = .allocate(byteCount: 32 * 1024, alignment: 8)
         pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
         guard statm >= 0, stat >= 0, fdDirectory >= 0 else {
-            throw ProbeError(probe: "proc", metric: "open", reason: "cannot open /proc/self: errno \(errno)")
+            let error = ProcProbe.lastError()
+            throw ProbeError(probe: "proc", metric: "open", reason: "cannot open /proc/self/\(statm < 0 ? "statm" : stat < 0 ? "stat" : "fd"): \(error)")
         }
     }
 
@@ -74,14 +75,19 @@ public final class ProcProbe: Probe {
         lastFDs = try countDescriptors()
         sample.fds = lastFDs
     }
+
+    /// The calling thread's `errno`, by name ("No such file or directory"). The child does not
+    /// link swift-system's `Errno` (its DWARF 5 debug info stops valgrind; see Package.swift).
+    static func lastError() -> String { String(cString: strerror(errno)) }
+
     private func countDescriptors() throws(ProbeError) -> Int {
         guard lseek(fdDirectory, 0, SEEK_SET) == 0 else {
-            throw ProbeError(probe: name, metric: "fds", reason: "cannot rewind /proc/self/fd: errno \(errno)")
+            throw ProbeError(probe: name, metric: "fds", reason: "cannot rewind /proc/self/fd: \(ProcProbe.lastError())")
         }
         var count = 0
         while true {
             let bytes = leaklab_getdents64(fdDirectory, buffer.baseAddress, buffer.count)
-            if bytes < 0 { throw ProbeError(probe: name, metric: "fds", reason: "getdents64 failed: errno \(errno)") }
+            if bytes < 0 { throw ProbeError(probe: name, metric: "fds", reason: "getdents64 /proc/self/fd: \(ProcProbe.lastError())") }
             if bytes == 0 { break }
             // struct linux_dirent64 { u64 d_ino; s64 d_off; u16 d_reclen; u8 d_type; char d_name[]; }
             var offset = 0

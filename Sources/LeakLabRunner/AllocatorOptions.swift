@@ -12,9 +12,9 @@ import LeakLabModel
 ///
 /// A key may name its allocator: `jemalloc.narenas=1`, `glibc.malloc.trim_threshold=0`,
 /// `tcmalloc.max_total_thread_cache_bytes=…`, `mimalloc.purge_delay=0` (→ `MIMALLOC_PURGE_DELAY`).
-/// An unqualified key no table knows goes to jemalloc, which checks its own `MALLOC_CONF` (the
-/// brief: jemalloc passes any key through). The same options serve every allocator of a
-/// `compare-allocators` run; each child gets the ones for its allocator.
+/// An unqualified key no table knows goes to jemalloc, which checks its own `MALLOC_CONF`: any key
+/// passes through, and jemalloc itself reports one it does not know. The same options serve every
+/// allocator of a `compare-allocators` run; each child gets the ones for its allocator.
 public struct AllocatorOptions: Sendable, Equatable {
     /// The options as given, `KEY → VALUE`.
     public var entries: [String: String]

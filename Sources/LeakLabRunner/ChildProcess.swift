@@ -31,8 +31,6 @@ final class ChildProcess {
         var peakRSS: Int
         /// The largest data segment seen (what RLIMIT_DATA limits), bytes.
         var peakDataBytes: Int
-        /// The most threads seen: the child's own, or every task in the run's pids group.
-        var peakThreads: Int
         var wallSeconds: Double
         /// Lines on fd 3 that were not a message, and sample records that were unreadable.
         var undecodableLines: Int
@@ -91,20 +89,23 @@ final class ChildProcess {
         }
         var channel: [Int32] = [-1, -1]
         var printed: [Int32] = [-1, -1]
-        guard pipe(&channel) == 0 else { throw .internalFailure("pipe failed: errno \(errno)") }
+        guard pipe(&channel) == 0 else { throw .internalFailure("cannot make the child's channel: \(SystemCallFailure("pipe"))") }
         guard pipe(&printed) == 0 else {
+            let failure = SystemCallFailure("pipe")
             close(channel[0])
             close(channel[1])
-            throw .internalFailure("pipe failed: errno \(errno)")
+            throw .internalFailure("cannot make the child's output pipe: \(failure)")
         }
         // Move every end above the fds the child will use, so dup2 onto 1–3 never meets itself.
         let readEnd = fcntl(channel[0], F_DUPFD_CLOEXEC, 10)
         let writeEnd = fcntl(channel[1], F_DUPFD_CLOEXEC, 10)
         let outputRead = fcntl(printed[0], F_DUPFD_CLOEXEC, 10)
         let outputWrite = fcntl(printed[1], F_DUPFD_CLOEXEC, 10)
+        let moved = readEnd >= 0 && writeEnd >= 0 && outputRead >= 0 && outputWrite >= 0 ? nil : SystemCallFailure("fcntl(F_DUPFD_CLOEXEC)")
         for fd in channel + printed { close(fd) }
-        guard readEnd >= 0, writeEnd >= 0, outputRead >= 0, outputWrite >= 0 else {
-            throw .internalFailure("cannot set up the child's pipes: errno \(errno)")
+        if let moved {
+            for fd in [readEnd, writeEnd, outputRead, outputWrite] where fd >= 0 { close(fd) }
+            throw .internalFailure("cannot set up the child's pipes: \(moved)")
         }
         // The runner never blocks on either: it reads what is there and goes back to poll().
         for fd in [readEnd, outputRead] { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
@@ -152,7 +153,7 @@ final class ChildProcess {
         guard let spawned else {
             close(readEnd)
             close(outputRead)
-            throw .internalFailure("cannot start \(executable): \(String(cString: strerror(status)))")
+            throw .internalFailure("cannot start \(executable): \(SystemCallFailure("posix_spawn", code: status))")
         }
         self.pid = spawned
         self.ring = shared?.ring
@@ -183,7 +184,7 @@ final class ChildProcess {
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         var lines = ChannelLineReader()
         var killedFor: KillReason?
-        var peakRSS = 0, peakData = 0, peakThreads = 0
+        var peakRSS = 0, peakData = 0
         var undecodable = 0
         let decoder = JSONDecoder()
         var statusBuffer = [UInt8](repeating: 0, count: 4_096)
@@ -213,7 +214,6 @@ final class ChildProcess {
                 peakRSS = max(peakRSS, status.rss, status.highWaterMark)
                 peakData = max(peakData, status.data)
                 let threads = max(status.threads, tasks)
-                peakThreads = max(peakThreads, threads)
                 if status.rss > budgets.memoryBytes {
                     killedFor = .memory(status.rss)
                     kill(-pid, SIGKILL)
@@ -280,7 +280,7 @@ final class ChildProcess {
         return Termination(
             exitStatus: exited ? (status >> 8) & 0xff : nil,
             signal: exited ? nil : status & 0x7f,
-            killedFor: killedFor, peakRSS: peakRSS, peakDataBytes: peakData, peakThreads: peakThreads,
+            killedFor: killedFor, peakRSS: peakRSS, peakDataBytes: peakData,
             wallSeconds: MonotonicClock.now() - start, undecodableLines: undecodable,
             overlongLines: lines.overlongLines, discardedChannelBytes: lines.discardedBytes,
             outputBytes: output.totalBytes, outputKeptBytes: output.keptBytes)

@@ -16,7 +16,6 @@ public struct RunPlan: Sendable {
     /// `MALLOC_CONF` for jemalloc runs (e.g. `tcache:false` for exact accounting).
     public var mallocConf: String?
     public var settleMillis: Int
-    public var flushThreadCache: Bool
     /// `--allocator-option` values as given (``AllocatorOptions``); those of other allocators
     /// are ignored, so one set serves every allocator of a comparison.
     public var allocatorOptions: [String: String]
@@ -31,7 +30,7 @@ public struct RunPlan: Sendable {
         entry: PluginCatalog.Entry, variant: Variant, allocator: AllocatorName = .jemalloc,
         warmUpIterations: Int? = nil, workloadIterations: Int? = nil,
         parameterOverrides: [String: String] = [:], budgets: Budgets = .default,
-        mallocConf: String? = nil, settleMillis: Int = 300, flushThreadCache: Bool = false,
+        mallocConf: String? = nil, settleMillis: Int = 300,
         allocatorOptions: [String: String] = [:]
     ) {
         self.entry = entry
@@ -43,7 +42,6 @@ public struct RunPlan: Sendable {
         self.budgets = budgets
         self.mallocConf = mallocConf
         self.settleMillis = settleMillis
-        self.flushThreadCache = flushThreadCache
         self.allocatorOptions = allocatorOptions
     }
 
@@ -92,6 +90,6 @@ public struct RunPlan: Sendable {
             sampleEvery: max(1, sampleEvery ?? RunRequest.sampleInterval(iterations: warmUp + workload)),
             settleMillis: settleMillis,
             settleSamples: settleSamples ?? 6, allocator: allocator, budgets: budgets,
-            flushThreadCache: flushThreadCache, trimAtSettle: settings.trimAtSettle)
+            trimAtSettle: settings.trimAtSettle)
     }
 }

@@ -1,4 +1,4 @@
-/// An error the runner reports to the user, with the exit code it maps to (SPEC §5).
+/// An error the runner reports to the user, with the exit code it maps to (README.md, "Exit codes").
 public enum RunnerError: Error, CustomStringConvertible, Equatable {
     /// Bad input: an unknown scenario, variant, allocator or parameter. Exit 2.
     case usage(String)

@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 
 /// The lab's one worker pool: `jobs` plain threads take items in order until none is left. Plain
@@ -31,29 +32,34 @@ public enum WorkerPool {
 }
 
 /// The next index to work on and the results so far, behind one lock.
-private final class SharedState<T>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var nextIndex = 0
+private final class SharedState<T: Sendable>: Sendable {
+    private struct Progress {
+        var nextIndex = 0
+        var results: [T?]
+    }
+    private let progress: Mutex<Progress>
     private let count: Int
-    var results: [T?]
 
     init(count: Int) {
         self.count = count
-        results = Array(repeating: nil, count: count)
+        progress = Mutex(Progress(results: Array(repeating: nil, count: count)))
     }
+
+    var results: [T?] { progress.withLock { $0.results } }
 
     func next() -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard nextIndex < count else { return nil }
-        defer { nextIndex += 1 }
-        return nextIndex
+        progress.withLock { progress in
+            guard progress.nextIndex < count else { return nil }
+            defer { progress.nextIndex += 1 }
+            return progress.nextIndex
+        }
     }
 
+    /// Records a result and reports it under the lock, so reports never run concurrently.
     func finish(_ index: Int, _ result: T, report: (Int, T) -> Void) {
-        lock.lock()
-        defer { lock.unlock() }
-        results[index] = result
-        report(index, result)
+        progress.withLock { progress in
+            progress.results[index] = result
+            report(index, result)
+        }
     }
 }

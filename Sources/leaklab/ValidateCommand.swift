@@ -161,7 +161,7 @@ struct ValidateCommand: ParsableCommand {
         }
 
         let document = ValidateDocument(
-            shard: shard, matrix: matrix.keys, runs: runs, detectors: scores, errors: errors, baseline: comparison)
+            shard: try shard.map { try Shard(parsing: $0).description }, matrix: matrix.keys, runs: runs, detectors: scores, errors: errors, baseline: comparison)
         if let json { try JSONOutput.write(document, to: json) }
         if let junit { try JSONOutput.write(Data(ValidateJUnit.render(runs: runs, detectors: detectorNames).utf8), to: junit) }
         if let html { try HTMLReport.write(HTMLReport.validatePage(runs: runs, scores: scores, entries: entries, errors: errors), to: html) }

@@ -21,13 +21,6 @@ func syntheticTrace(
 }
 
 @Suite struct GrowthTests {
-    @Test func leastSquaresRecoversAnExactSlope() {
-        let points = (0..<10).map { (Double($0), 3 * Double($0) + 7) }
-        #expect(Statistics.leastSquaresSlope(points) == 3)
-        #expect(Statistics.leastSquaresSlope([(1, 1)]) == nil)
-        #expect(Statistics.leastSquaresSlope([(1, 1), (1, 2)]) == nil)
-    }
-
     @Test func growthIsMeasuredOverTheWorkloadOnly() throws {
         let trace = syntheticTrace(fds: { $0 / 2 }, bytes: { 1_000_000 + 48 * $0 })
         let growth = Growth.measure(trace)

@@ -129,7 +129,7 @@ extension AllocatorComparison {
         "               with MALLOC_CONF=tcache:false (exact counts, as run/audit/validate) unless they set tcache.",
         "  alloc/it     heap growth per workload iteration as the allocator counts it (Theil–Sen slope of `allocated`),",
         "               median [lowest…highest] over --repeat seeds; ✓/✗ within the declared tolerance of the truth;",
-        "               ≈ approximate (jemalloc's thread cache on). jemalloc mallctl stats.allocated; glibc mallinfo2",
+        "               ≈ approximate (the allocator's thread cache on). jemalloc mallctl stats.allocated; glibc mallinfo2",
         "               uordblks+hblkhd; tcmalloc generic.current_allocated_bytes; mimalloc: not measured (see the note).",
         "               Truths are declared as jemalloc counts bytes (its size classes); glibc counts chunks with their",
         "               headers and tcmalloc its own size classes, so a ✗ there is rounding by another allocator, not a miscount.",

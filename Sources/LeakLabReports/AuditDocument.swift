@@ -55,8 +55,9 @@ public struct AuditRow: Codable {
 public struct MutationSummary: Codable {
     public var mutants: Int
     public var killed: Int
-    /// killed ÷ mutants; 1 when there were none.
-    public var score: Double
+    /// killed ÷ mutants; `nil` (JSON null) when there were none: nothing was tested, which is not
+    /// a perfect score.
+    public var score: Double?
     public var survivors: [MutantResult]
     public var byVariant: [String: VariantScore]
     /// Variants whose declared truth fails its own audit: their mutants are not scored.
@@ -71,7 +72,7 @@ public struct MutationSummary: Codable {
         self.notScored = notScored
         mutants = results.count
         killed = results.filter(\.killed).count
-        score = results.isEmpty ? 1 : Double(killed) / Double(results.count)
+        score = results.isEmpty ? nil : Double(killed) / Double(results.count)
         survivors = results.filter { !$0.killed }
         byVariant = Dictionary(grouping: results, by: \.variant).mapValues {
             VariantScore(mutants: $0.count, killed: $0.filter(\.killed).count)
@@ -79,7 +80,8 @@ public struct MutationSummary: Codable {
     }
 
     public var text: String {
-        var lines = ["mutants: \(killed) of \(mutants) killed (score \(String(format: "%.3f", score)))"]
+        var lines = [score.map { "mutants: \(killed) of \(mutants) killed (score \(String(format: "%.3f", $0)))" }
+            ?? "mutants: none scored (no variant has a per-iteration truth the audit could flip; a declared outcome alone is checked but not mutated)"]
         if !notScored.isEmpty {
             lines.append(UntrustedText.clean("  not scored (their declared truth fails the audit): \(notScored.joined(separator: ", "))"))
         }

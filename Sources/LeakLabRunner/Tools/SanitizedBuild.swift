@@ -43,9 +43,14 @@ public enum SanitizedBuild {
         let started = Date()
         let output = ToolFiles.temporaryPath("asan-build.log")
         defer { unlink(output) }
+        // In a session of its own (setsid), registered with the command's children: an
+        // interrupted command kills the whole build (swift-build and its compilers) instead of
+        // leaving it running as an orphan in the shared scratch path.
+        let arguments = ["build", "-c", "release", "--sanitize=address", "--scratch-path", scratch, "--package-path", root]
+        let setsid = ToolFiles.which("setsid")
         let status = ToolFiles.runToEnd(
-            swift, ["build", "-c", "release", "--sanitize=address", "--scratch-path", scratch, "--package-path", root],
-            stdout: output, stderr: output)
+            setsid ?? swift, (setsid == nil ? [] : [swift]) + arguments,
+            stdout: output, stderr: output, trackedAsChild: true)
         guard status == 0, FileManager.default.isExecutableFile(atPath: host) else {
             let tail = (ToolFiles.read(output) ?? "").split(separator: "\n").suffix(8).joined(separator: "\n")
             return .failure(BuildError(description: "the AddressSanitizer build failed (status \(status)):\n\(tail)"))

@@ -115,6 +115,10 @@ struct ToolRun {
             if let failure { return "the scenario failed in \(failure.phase.rawValue): \(failure.message)" }
             if !finished {
                 if let signal = termination.signal { return "crashed with signal \(signal) after \(samples) samples" }
+                // heaptrack runs the host as the child of a shell, which exits 128 + the signal.
+                if let status = termination.exitStatus, status > 128, status < 128 + 65 {
+                    return "crashed with signal \(status - 128) after \(samples) samples (exit status \(status) from the tool's shell)"
+                }
                 return "exited with status \(termination.exitStatus ?? -1) before finishing, after \(samples) samples"
             }
             return nil
@@ -251,7 +255,7 @@ enum ToolFiles {
     /// Returns the exit status.
     static func runToEnd(_ executable: String, _ arguments: [String], stdin inputPath: String? = nil,
                          stdout outputPath: String?, stderr errorPath: String? = nil,
-                         environment: [String: String]? = nil) -> Int32 {
+                         environment: [String: String]? = nil, trackedAsChild: Bool = false) -> Int32 {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -266,8 +270,18 @@ enum ToolFiles {
         process.standardOutput = output
         // One handle when both go to the same file, so neither overwrites the other.
         process.standardError = errorPath != nil && errorPath == outputPath ? output : sink(errorPath)
-        do { try process.run() } catch { return -1 }
-        process.waitUntilExit()
+        if trackedAsChild {
+            // Recorded like a run's child, so an interrupted command kills its process group.
+            let pid = ChildProcessGroups.spawning(cgroup: nil, token: "tool-\(UUID().uuidString)") {
+                (try? process.run()).map { process.processIdentifier }
+            }
+            guard let pid else { return -1 }
+            process.waitUntilExit()
+            ChildProcessGroups.finished(pid)
+        } else {
+            do { try process.run() } catch { return -1 }
+            process.waitUntilExit()
+        }
         return process.terminationStatus
     }
 

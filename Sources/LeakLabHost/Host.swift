@@ -89,29 +89,36 @@ public enum Host {
     /// context), so a tool's exit snapshot (heaptrack, memcheck's still-reachable) would see them
     /// on some runs and not on others. The runtime frees a task's slabs and closure context
     /// *before* it completes the task's future and wakes the tasks awaiting it, so a joiner that
-    /// awaits `value` runs only after that. The joiner captures nothing (no closure context of
-    /// its own to free late) and its one tiny frame fits in its task's inline slab; both tasks'
-    /// handles stay in ``HostJoin`` until exit, so no task object is freed after the signal.
+    /// awaits `value` runs only after that (or at once, if the driver's task is already done).
+    /// The joiner starts only once the driver's body has returned, so no census ever sees it; it
+    /// captures nothing (no closure context of its own to free late) and its one tiny frame fits
+    /// in its task's inline slab; both tasks' handles stay in ``HostJoin`` until exit, so no task
+    /// object is freed after the signal.
     private static func runToCompletion(_ driver: ScenarioDriver) -> ChildMessage {
         let box = ResultBox(driver: driver)
         HostJoin.workload = Task.detached {
             box.result = await box.driver.run()
+            HostJoin.bodyDone.signal()
         }
+        HostJoin.bodyDone.wait()
         HostJoin.joiner = Task.detached {
             await HostJoin.workload?.value
-            HostJoin.done.signal()
+            HostJoin.torndown.signal()
         }
-        HostJoin.done.wait()
+        HostJoin.torndown.wait()
         return box.result ?? .failed(phase: .tearDown, message: "the driver ended without a result")
     }
 }
 
 /// The handles of the driver's task and of the task that awaits it, kept until the process
-/// exits (see `Host.runToCompletion`). Written once by the main thread before the tasks read them.
+/// exits (see `Host.runToCompletion`). Each is written by the main thread before any task reads it.
 private enum HostJoin {
     nonisolated(unsafe) static var workload: Task<Void, Never>?
     nonisolated(unsafe) static var joiner: Task<Void, Never>?
-    static let done = DispatchSemaphore(value: 0)
+    /// The driver's body has returned (its task may still be finishing).
+    static let bodyDone = DispatchSemaphore(value: 0)
+    /// The driver's task has been torn down.
+    static let torndown = DispatchSemaphore(value: 0)
 }
 
 /// Carries the driver into the task and its result out; the join orders the accesses.

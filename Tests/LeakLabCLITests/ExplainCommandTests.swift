@@ -52,7 +52,7 @@ import Testing
         #expect(result.stdout.contains("continuation-never-resumed (leak, unreachable): seen by memcheck, lsan"))
         // Derived from what each detector sees: the trace detectors in registry order, the tools last.
         #expect(result.stdout.contains("loop-never-cancelled (leak, reachable): seen by thresholds, trend"))
-        #expect(result.stdout.replacingOccurrences(of: "\n    ", with: " ").contains("heaptrack; missed by memcheck, lsan."))
+        #expect(result.stdout.replacingOccurrences(of: "\n    ", with: " ").contains("heaptrack, mtrace, memleak; missed by memcheck, lsan, heapcheck."))
         #expect(result.stdout.contains("Code: continuation-never-resumed (leaky) and continuation-resumed (fixed)"))
     }
 

@@ -25,11 +25,15 @@ nonisolated func measure() throws -> [String: Double] {
     var timings = [Double](repeating: 0, count: count)  // allocated before measuring
     var before = Sample(t: 0, phase: .workload, iteration: 0)
     try probes.read(into: &before)
+    // As the host's Sampler takes a periodic sample: the task count only when the task probe's
+    // own cadence asks for one (`mustCount` false), the slow figures once in `slowEvery`.
+    probes.tasks?.mustCount = false
     for index in 0..<count {
         let start = now()
         try probes.read(into: &sample, mayReuse: true)
         timings[index] = now() - start
     }
+    probes.tasks?.mustCount = true
     var after = Sample(t: 0, phase: .workload, iteration: 0)
     try probes.read(into: &after)
 

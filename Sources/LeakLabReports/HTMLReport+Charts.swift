@@ -75,8 +75,13 @@ public enum SVGChart {
         for band in bands where band.to > band.from {
             let a = px(band.from), b = px(band.to)
             svg += "<rect x=\"\(HTML.number(a))\" y=\"\(HTML.number(top))\" width=\"\(HTML.number(b - a))\" height=\"\(HTML.number(plotHeight))\" fill=\"\(band.fill)\"/>"
+            // Every band is labelled: across a band that has the room, else upright along it (an
+            // adaptive settle can be a few pixels wide).
             if b - a >= 44 {
                 svg += "<text x=\"\(HTML.number((a + b) / 2))\" y=\"\(HTML.number(top + 12))\" text-anchor=\"middle\" font-size=\"10\">\(HTML.escape(band.label))</text>"
+            } else {
+                let x = HTML.number((a + b) / 2 + 3), y = HTML.number(top + 4)
+                svg += "<text x=\"\(x)\" y=\"\(y)\" text-anchor=\"end\" font-size=\"10\" transform=\"rotate(-90 \(x) \(y))\">\(HTML.escape(band.label))</text>"
             }
         }
         for tick in yTicks {

@@ -94,12 +94,15 @@ import Testing
     }
 
     /// Issue 16: 110 blocks lost once in set-up are in both runs and cancel out.
-    @Test func aOneOffLossInSetUpIsNoLeak() throws {
+    /// The heap checker's conservative scan misses up to a fifth of those blocks, different ones in
+    /// each run, so it is asked at 2,000 iterations, where 0.01 per extra iteration is 20 blocks.
+    @Test(arguments: [("memcheck,lsan", 440), ("heapcheck", 2_000)])
+    func aOneOffLossInSetUpIsNoLeak(tools: String, iterations: Int) throws {
         try TruthShapesPlugin.requireBuilt()
         let found = try verdicts(
-            "truth-valgrind-shapes/one-off-at-set-up", "memcheck,lsan,heapcheck", iterations: 440,
+            "truth-valgrind-shapes/one-off-at-set-up", tools, iterations: iterations,
             extra: ["--plugins", TruthShapesPlugin.directory])
-        for tool in ["memcheck", "lsan", "heapcheck"] {
+        for tool in tools.split(separator: ",").map(String.init) {
             let verdict = try #require(found[tool], "no \(tool) verdict")
             #expect(verdict["failure"] == nil, "\(tool) failed: \(verdict["failure"] ?? "")")
             #expect(verdict["leak"] as? Bool == false, "\(tool): \(verdict["note"] ?? "")")

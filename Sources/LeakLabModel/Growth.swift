@@ -51,16 +51,28 @@ public struct Growth: Codable, Sendable, Equatable {
     /// ``BoundedShape`` instead, so nothing is compared here. Tolerances are the declared ones.
     /// The figures are over the whole workload: a leak with an onset is judged after it by
     /// ``TruthAudit``.
-    public func comparison(with truth: GroundTruth) -> [GrowthCheck] {
+    ///
+    /// - A clean variant's figures are judged on one side, as the audit judges them: it may give
+    ///   back during the workload what its warm-up built, so only growth above the tolerance fails.
+    /// - `allocator` is the allocator that counted `bytes`. Truths are declared as jemalloc counts
+    ///   (its size classes); another allocator's count of the same leak is widened by
+    ///   ``SizeClassRounding``, so its rounding is not read as a miscount.
+    public func comparison(with truth: GroundTruth, countedBy allocator: AllocatorName = .jemalloc) -> [GrowthCheck] {
         var checks: [GrowthCheck] = []
         if truth.verdict == .bounded {
             return checks
         }
-        func add(_ name: String, _ measured: Double?, _ declared: Double, _ tolerance: Double) {
+        let clean = truth.verdict == .clean
+        func add(_ name: String, _ measured: Double?, _ declared: Double, _ tolerance: Double, rounding: (below: Double, above: Double) = (0, 0)) {
             guard let measured else { return }
-            checks.append(GrowthCheck(metric: name, measured: measured, declared: declared, tolerance: tolerance))
+            var check = GrowthCheck(metric: name, measured: measured, declared: declared, tolerance: tolerance)
+            check.upperBound = declared + tolerance + rounding.above
+            check.lowerBound = clean ? nil : declared - tolerance - rounding.below
+            checks.append(check)
         }
-        add("bytes", bytes, truth.perIteration.bytes, truth.tolerance.bytes)
+        let rounding = clean ? (0, 0) : SizeClassRounding.band(
+            bytes: truth.perIteration.bytes, objects: truth.perIteration.objects, countedBy: allocator)
+        add("bytes", bytes, truth.perIteration.bytes, truth.tolerance.bytes, rounding: rounding)
         add("objects", objects, truth.perIteration.objects, truth.tolerance.objects)
         add("fds", fds, truth.perIteration.fds, truth.tolerance.fds)
         add("threads", threads, truth.perIteration.threads, truth.tolerance.threads)
@@ -72,10 +84,29 @@ public struct Growth: Codable, Sendable, Equatable {
 }
 
 /// One measured per-iteration figure against its declared value.
+///
+/// The range it must fall in is `lowerBound...upperBound`: `declared ± tolerance`, widened by
+/// another allocator's size-class rounding, and open below for a clean variant (no `lowerBound`).
+/// Records written before the bounds existed have neither, and mean `declared ± tolerance`.
 public struct GrowthCheck: Codable, Sendable, Equatable {
     public var metric: String
     public var measured: Double
     public var declared: Double
     public var tolerance: Double
-    public var withinTolerance: Bool { abs(measured - declared) <= tolerance }
+    /// The lowest figure that passes; absent (with an `upperBound`) when any lower one does.
+    public var lowerBound: Double?
+    /// The highest figure that passes.
+    public var upperBound: Double?
+
+    public init(metric: String, measured: Double, declared: Double, tolerance: Double) {
+        self.metric = metric
+        self.measured = measured
+        self.declared = declared
+        self.tolerance = tolerance
+    }
+
+    public var withinTolerance: Bool {
+        guard let upperBound else { return abs(measured - declared) <= tolerance + 1e-9 }
+        return measured <= upperBound + 1e-9 && (lowerBound.map { measured >= $0 - 1e-9 } ?? true)
+    }
 }

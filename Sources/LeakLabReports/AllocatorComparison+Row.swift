@@ -66,7 +66,7 @@ public struct ConfigurationRow: Codable, Equatable {
         allocatedPerIteration = Spread(figures.compactMap(\.growth.bytes))
         allocatedSource = allocatedPerIteration == nil ? nil : RunFigures.allocatedSource(first.allocator.active)
         if let median = allocatedPerIteration?.median {
-            allocatedCheck = Growth(bytes: median).comparison(with: first.truth).first { $0.metric == "bytes" }
+            allocatedCheck = Growth(bytes: median).comparison(with: first.truth, countedBy: first.allocator.active ?? first.allocator.requested).first { $0.metric == "bytes" }
         }
         rssPerIteration = Spread(figures.compactMap(\.growth.rss))
         func median(_ values: [Int?]) -> Int? { RobustStatistics.median(values.compactMap { $0.map(Double.init) }).map { Int($0.rounded()) } }

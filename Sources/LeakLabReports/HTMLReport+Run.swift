@@ -113,7 +113,7 @@ extension HTMLReport {
         facts += " · \(run.workloadIterations) iterations, \(String(format: "%.1f", run.wallSeconds)) s"
         html += "<p class=\"muted\">\(facts)</p>"
         if let growth = run.growth {
-            let checks = growth.comparison(with: truth)
+            let checks = growth.comparison(with: truth, countedBy: run.allocator.active ?? run.allocator.requested)
             if !checks.isEmpty {
                 html += "<table><tr><th>per workload iteration</th><th class=\"num\">measured</th><th class=\"num\">declared</th><th class=\"num\">±</th><th></th></tr>"
                 for check in checks {

@@ -42,7 +42,7 @@ public enum RunTextReport {
         }
         if let growth = record.growth {
             lines.append("  growth per workload iteration   measured     declared   tolerance")
-            for check in growth.comparison(with: record.truth) {
+            for check in growth.comparison(with: record.truth, countedBy: record.allocator.active ?? record.allocator.requested) {
                 let mark = check.withinTolerance ? Terminal.style("ok", "32") : Terminal.style("OFF", "31")
                 lines.append("    \(check.metric.padding(toLength: 28, withPad: " ", startingAt: 0))\(pad(Format.rate(check.measured), 10))   \(pad(Format.rate(check.declared), 10))   ±\(Format.rate(check.tolerance).padding(toLength: 8, withPad: " ", startingAt: 0)) \(mark)")
             }

@@ -33,7 +33,7 @@ def leaklab(root, *arguments, check=True):
 def sample_cost(root, samples):
     """Median µs per probe sample and allocations per sample, in a child under jemalloc."""
     library = next((path for path in JEMALLOC_CANDIDATES if os.path.exists(path)), None)
-    environment = dict(os.environ, MALLOC_CONF="tcache:false")
+    environment = dict(os.environ, MALLOC_CONF="tcache:false,narenas:1")
     if library:
         environment["LD_PRELOAD"] = library
     output = subprocess.run([f"{BIN}/leaklab-bench-probe", str(samples)], env=environment,
@@ -45,7 +45,7 @@ def census_cost(root, tasks):
     """A task count and a census at `tasks` live tasks, in a child under jemalloc (tcache off, so
     the allocator's counts across one census are exact)."""
     library = next((path for path in JEMALLOC_CANDIDATES if os.path.exists(path)), None)
-    environment = dict(os.environ, MALLOC_CONF="tcache:false")
+    environment = dict(os.environ, MALLOC_CONF="tcache:false,narenas:1")
     if library:
         environment["LD_PRELOAD"] = library
     output = subprocess.run([f"{root}/.build/release/leaklab-bench-probe", "census", str(tasks)], env=environment,

@@ -31,11 +31,11 @@ final class Sampler {
 
     /// Takes one sample, sends it and returns it. A probe that fails is an error, never a silent 0.
     /// `periodic`: a sample every few iterations within a phase, which may reuse the slow /proc
-    /// figures (``ProcProbe``) and skip the task count on a large heap (``TaskProbe``); samples at
-    /// phase changes and in settle read everything afresh.
+    /// figures (``ProcProbe``) and skip the task count (``TaskProbe``) unless `countTasks`;
+    /// samples at phase changes and in settle read everything afresh.
     @discardableResult
-    func take(phase: Phase, iteration: Int, periodic: Bool = false) throws(ProbeError) -> Sample {
-        probes.tasks?.mustCount = !periodic
+    func take(phase: Phase, iteration: Int, periodic: Bool = false, countTasks: Bool = false) throws(ProbeError) -> Sample {
+        probes.tasks?.mustCount = !periodic || countTasks
         var sample = Sample(t: Self.now() - start, phase: phase, iteration: iteration)
         try probes.read(into: &sample, mayReuse: periodic)
         channel.send(.sample(sample))

@@ -40,12 +40,15 @@ final class ScenarioDriver {
             for (iterationPhase, count) in [(Phase.warmUp, request.warmUpIterations), (.workload, request.workloadIterations)] {
                 phase = iterationPhase
                 context._enter(iterationPhase)
+                var checkpoints = TaskCountCheckpoints(iterations: iterationPhase == .workload ? count : 0)
                 for index in 0..<count {
                     noise.churn()
                     try await workload.iteration(completed, context: context)
                     completed += 1
                     if completed % request.sampleEvery == 0 {
-                        try sampler.take(phase: iterationPhase, iteration: completed, periodic: index != count - 1)
+                        try sampler.take(
+                            phase: iterationPhase, iteration: completed, periodic: index != count - 1,
+                            countTasks: checkpoints.reached(index + 1))
                     }
                 }
                 if completed % request.sampleEvery != 0 || count == 0 {

@@ -126,7 +126,7 @@ extension AllocatorComparison {
     public static let legend = [
         "Where each figure comes from:",
         "  config       the configuration (--config): an allocator and its release-policy options; jemalloc rows run",
-        "               with MALLOC_CONF=tcache:false (exact counts, as run/audit/validate) unless they set tcache.",
+        "               with MALLOC_CONF=\(AllocatorConfiguration.exactJemallocConf) (exact counts, as run/audit/validate) unless they set tcache.",
         "  alloc/it     heap growth per workload iteration as the allocator counts it (Theil–Sen slope of `allocated`),",
         "               median [lowest…highest] over --repeat seeds; ✓/✗ within the declared tolerance of the truth",
         "               (a clean variant's only above it: giving back what warm-up built is no miscount);",

@@ -59,7 +59,7 @@ public struct AllocatorComparison: Codable, Equatable {
             case .glibc:
                 notes.append("\(configuration.name): glibc's per-thread cache is on (tcache_count ≠ 0), so freed chunks parked in it still count as in use: its alloc/it is approximate (≈). The `glibc` row (tcache_count=0) is the exact figure, as in run --allocator glibc.")
             default:
-                notes.append("\(configuration.name): jemalloc's thread cache is on, so allocated counts freed blocks still cached as allocated (a few KiB, varying): its alloc/it is approximate (≈). The `jemalloc` row (tcache:false) is the exact figure, as in run/audit/validate.")
+                notes.append("\(configuration.name): jemalloc's thread cache is on, so allocated counts freed blocks still cached as allocated (a few KiB, varying): its alloc/it is approximate (≈). The `jemalloc` row (\(AllocatorConfiguration.exactJemallocConf)) is the exact figure, as in run/audit/validate.")
             }
         }
         if allocators.contains(.mimalloc) { notes.append(Self.mimallocNote) }

@@ -52,7 +52,7 @@ public enum Tour {
             [stop.leaky, stop.fixed].map { variant in
                 RunPlan(
                     entry: stop.entry, variant: variant, warmUpIterations: warmUp,
-                    workloadIterations: iterations, mallocConf: "tcache:false")
+                    workloadIterations: iterations, mallocConf: AllocatorConfiguration.exactJemallocConf)
             }
         }
         let progress = MatrixProgress(total: plans.count, label: "tour", quiet: quiet)

@@ -12,7 +12,7 @@ struct AuditCommand: ParsableCommand {
         commandName: "audit",
         abstract: "Check each variant's measured leakage against its declared truth (exit 1 on any mismatch).",
         discussion: """
-            Every variant runs twice under jemalloc with its thread cache off (MALLOC_CONF=tcache:false, \
+            Every variant runs twice under jemalloc with its thread cache off (MALLOC_CONF=\(AllocatorConfiguration.exactJemallocConf), \
             so allocated bytes and malloc/free counts are exact): at its workload iterations N and at \
             4N. A leak's rate (bytes, objects, non-heap memory, fds, threads, tasks) must match its \
             declaration after its onset in both runs and be told apart from zero by its tolerance; a \

@@ -50,7 +50,7 @@ struct PowerCommand: ParsableCommand {
     @OptionGroup var matrix: MatrixOptions
 
     @Option(help: ArgumentHelp("MALLOC_CONF for jemalloc children (as for validate).", valueName: "conf"))
-    var mallocConf: String = "tcache:false"
+    var mallocConf: String = AllocatorConfiguration.exactJemallocConf
 
     @Option(help: ArgumentHelp("Write the report as JSON (schema leaklab.power/1); runs are journaled to FILE.journal.jsonl.", valueName: "file"))
     var json: String?

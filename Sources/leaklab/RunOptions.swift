@@ -15,7 +15,7 @@ struct RunOptions: ParsableArguments {
     @OptionGroup var shape: RunShapeOptions
     @OptionGroup var budgetOptions: BudgetOptions
 
-    @Option(help: ArgumentHelp("MALLOC_CONF for jemalloc children (default 'tcache:false': exact counts, as the declared truth was measured; '' for jemalloc's own defaults).", valueName: "conf"))
+    @Option(help: ArgumentHelp("MALLOC_CONF for jemalloc children (default '\(AllocatorConfiguration.exactJemallocConf)': exact counts, as the declared truth was measured; '' for jemalloc's own defaults).", valueName: "conf"))
     var mallocConf: String?
 
     @Option(name: .customLong("allocator-option"), help: ArgumentHelp("A release-policy option for the allocator (repeatable): dirty_decay_ms=0, tcache=false (jemalloc); trim_threshold=0, trim-at-settle=true (glibc); release_rate=10 (tcmalloc). See docs/allocators.md.", valueName: "k=v"))
@@ -33,7 +33,7 @@ struct RunOptions: ParsableArguments {
     /// because with it on `allocated` swings by a few hundred KiB as per-thread caches fill.
     var effectiveMallocConf: String? {
         guard allocator == .jemalloc else { return mallocConf.flatMap { $0.isEmpty ? nil : $0 } }
-        let conf = mallocConf ?? "tcache:false"
+        let conf = mallocConf ?? AllocatorConfiguration.exactJemallocConf
         return conf.isEmpty ? nil : conf
     }
 

@@ -68,8 +68,8 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: "Runs of a cell whose verdict turned wrong, the first included, before --baseline calls it a regression: right in any of them, it is flaky.")
     var confirmRuns: Int = 5
 
-    @Option(help: ArgumentHelp("MALLOC_CONF for jemalloc children. The default turns the thread cache off: with it on, `allocated` swings by a few hundred KiB as per-thread caches fill and flush, which is the cache, not the application. Pass '' to score detectors under jemalloc's defaults.", valueName: "conf"))
-    var mallocConf: String = "tcache:false"
+    @Option(help: ArgumentHelp("MALLOC_CONF for jemalloc children. The default turns the thread cache off (and keeps one arena, so a sample costs the same whatever the threads): with it on, `allocated` swings by a few hundred KiB as per-thread caches fill and flush, which is the cache, not the application. Pass '' to score detectors under jemalloc's defaults.", valueName: "conf"))
+    var mallocConf: String = AllocatorConfiguration.exactJemallocConf
 
     @OptionGroup var output: OutputOptions
 

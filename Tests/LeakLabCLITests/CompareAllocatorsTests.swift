@@ -64,6 +64,7 @@ import Testing
         let exact = try #require(leaky["jemalloc"])
         #expect(exact["exactCounts"] as? Bool == true)
         #expect((exact["mallocConf"] as? String)?.contains("tcache:false") == true)
+        #expect((exact["mallocConf"] as? String)?.contains("narenas:1") == true, "one arena: a sample costs the same whatever the threads")
         let check = try #require(exact["allocatedCheck"] as? [String: Any])
         let measured = try #require(check["measured"] as? Double), declared = try #require(check["declared"] as? Double)
         #expect(abs(measured - declared) <= (check["tolerance"] as? Double ?? 0), "jemalloc \(measured) B/it vs truth \(declared)")
@@ -210,12 +211,12 @@ import Testing
             let conf = record["mallocConf"] as? String
             switch record["configuration"] as? String {
             case "jemalloc":
-                #expect(options == nil && conf == "tcache:false")
+                #expect(options == nil && conf == "tcache:false,narenas:1")
             case "jemalloc-defaults":
                 #expect(options == nil && conf == nil)
             case "lazy":
                 #expect(options == ["dirty_decay_ms": "5000"])
-                #expect(conf == "tcache:false,dirty_decay_ms:5000")
+                #expect(conf == "tcache:false,narenas:1,dirty_decay_ms:5000")
             case "glibc-trim":
                 #expect(options == ["trim-at-settle": "true"] && conf == nil)
             case "tcmalloc-release":

@@ -62,9 +62,12 @@ import Testing
     @Test func tasksPerIterationFollowTheParameterAndSleepingLoopsCountTwice() throws {
         let three = try Self.record("blocked-tasks/continuation-never-resumed", ["--param", "tasks-per-iteration=3"]).record
         #expect((three["growth"] as? [String: Any])?["tasks"] as? Double == 3.0)
-        // A loop in Task.sleep is two tasks: the loop and the wake-up task the sleep started.
+        // A loop in Task.sleep is two tasks: the loop and the wake-up task the sleep started. A
+        // loop between its wake-up and its next sleep has none, so a count taken while many wake
+        // reads a little low; between phase boundaries only a few samples count (TaskProbe).
         let loops = try Self.record("blocked-tasks/loop-never-cancelled").record
-        #expect((loops["growth"] as? [String: Any])?["tasks"] as? Double == 2.0)
+        let rate = try #require((loops["growth"] as? [String: Any])?["tasks"] as? Double)
+        #expect(abs(rate - 2.0) <= 0.3, "\(rate) tasks per iteration")
     }
 
     @Test func runTasksShowsEveryGroupWithItsFramesAndTheDetectorsJudgeByTasks() throws {

@@ -33,13 +33,13 @@ import Testing
 
     @Test func jemallocCountsExactlyUnlessItIsTheDefaultsOrSetsTcache() throws {
         let exact = try AllocatorConfiguration.parse("jemalloc")
-        #expect(exact.mallocConf == "tcache:false" && exact.exactCounts)
+        #expect(exact.mallocConf == "tcache:false,narenas:1" && exact.exactCounts)
         let defaults = try AllocatorConfiguration.parse("jemalloc-defaults")
         #expect(defaults.mallocConf == nil && !defaults.exactCounts)
         let noDecay = try AllocatorConfiguration.parse("jemalloc-no-decay")
         #expect(noDecay.exactCounts && noDecay.options == ["dirty_decay_ms": "0", "muzzy_decay_ms": "0"])
         let custom = try AllocatorConfiguration.parse("lazy:jemalloc:dirty_decay_ms=30000")
-        #expect(custom.name == "lazy" && custom.allocator == .jemalloc && custom.mallocConf == "tcache:false" && custom.exactCounts)
+        #expect(custom.name == "lazy" && custom.allocator == .jemalloc && custom.mallocConf == "tcache:false,narenas:1" && custom.exactCounts)
         #expect(try AllocatorConfiguration.parse("cached:jemalloc:tcache=true").exactCounts == false)
         #expect(try AllocatorConfiguration.parse("glibc-trim").options == ["trim-at-settle": "true"])
     }

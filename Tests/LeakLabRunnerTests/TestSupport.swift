@@ -30,7 +30,7 @@ enum Built {
         return RunPlan(
             entry: entry, variant: chosen, allocator: allocator, warmUpIterations: warmUp,
             workloadIterations: iterations, budgets: budgets,
-            mallocConf: allocator == .jemalloc ? "tcache:false" : nil, settleMillis: 100)
+            mallocConf: allocator == .jemalloc ? AllocatorConfiguration.exactJemallocConf : nil, settleMillis: 100)
     }
 }
 

@@ -25,15 +25,18 @@ public enum DetectorCatalog {
     }
 
     /// Resolves comma-separated names (nil: every built-in, no tool) and user commands.
-    /// - Throws: ``SelectionError`` naming an unknown detector, a command that cannot be split,
-    ///   or two detectors with one name.
+    /// - Throws: ``SelectionError`` naming an unknown detector, an empty name (`a,,b`), a command
+    ///   that cannot be split, or two detectors with one name.
     public static func select(
         _ names: String?, commands: [String], commandTimeout: Double, log: @escaping @Sendable (String) -> Void = { _ in }
     ) throws(SelectionError) -> Selection {
         var chosen: [any LeakDetector] = []
         var tools: [ToolDetector] = []
         if let names {
-            for name in names.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
+            for name in names.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingCharacters(in: .whitespaces) }) {
+                guard !name.isEmpty else {
+                    throw SelectionError("--detectors '\(names)' has an empty name; separate the names with single commas, e.g. trend,memcheck")
+                }
                 if let tool = ExternalTool(rawValue: name) {
                     tools.append(ToolDetector(tool: tool, log: log))
                 } else if let detector = DetectorRegistry.detector(named: name) {

@@ -10,14 +10,7 @@ public enum AllocatorLibrary {
         "/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/usr/local/lib",
     ]
 
-    static func fileNames(_ allocator: AllocatorName) -> [String] {
-        switch allocator {
-        case .jemalloc: ["libjemalloc.so.2", "libjemalloc.so"]
-        case .mimalloc: ["libmimalloc.so.2", "libmimalloc.so"]
-        case .tcmalloc: ["libtcmalloc_minimal.so.4", "libtcmalloc.so.4", "libtcmalloc_minimal.so", "libtcmalloc.so"]
-        case .glibc: []
-        }
-    }
+    static func fileNames(_ allocator: AllocatorName) -> [String] { allocator.libraryFileNames }
 
     /// The library to preload, `nil` for glibc (nothing to preload).
     /// - Throws: ``RunnerError`` naming the package to install when the library is missing.

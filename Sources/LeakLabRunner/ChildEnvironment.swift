@@ -44,7 +44,8 @@ enum ChildEnvironment {
         return environment
     }
 
+    /// Whether a user's preload is an allocator library (glibc's is never preloaded).
     static func isAllocatorLibrary(_ path: String) -> Bool {
-        ["jemalloc", "mimalloc", "tcmalloc"].contains { path.contains($0) }
+        AllocatorName(library: path).map { $0 != .glibc } ?? false
     }
 }

@@ -38,8 +38,12 @@ public struct PluginCatalog: Sendable {
         if let defaultDirectory { sources.append((defaultDirectory, true)) }
         for directory in userDirectories {
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
                 throw .usage("plugin directory \(directory) does not exist (from --plugins or LEAKLAB_PLUGIN_PATH)")
+            }
+            guard isDirectory.boolValue else {
+                let parent = (directory as NSString).deletingLastPathComponent
+                throw .usage("--plugins (or LEAKLAB_PLUGIN_PATH) takes directories, and \(directory) is a file: pass the directory that holds it (\(parent.isEmpty ? "." : parent)); every plugin in it is loaded")
             }
             sources.append((directory, false))
         }

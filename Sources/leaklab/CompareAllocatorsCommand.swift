@@ -17,11 +17,10 @@ struct CompareAllocatorsCommand: ParsableCommand {
             Each variant runs once per configuration (and --repeat seed), each run in its own child \
             with the allocator preloaded and verified: a run whose malloc is served by another \
             allocator is an error naming both, and the command exits 1. A configuration is an \
-            allocator with release-policy options: a preset (jemalloc, jemalloc-defaults, \
-            jemalloc-no-decay, glibc, glibc-trim, tcmalloc, tcmalloc-release, mimalloc) or \
+            allocator with release-policy options: a preset (\(AllocatorConfiguration.presets.map(\.name).joined(separator: ", "))) or \
             NAME:ALLOCATOR[:k=v,…], e.g. --config lazy:jemalloc:dirty_decay_ms=30000. The default rows \
-            are jemalloc, glibc, mimalloc and tcmalloc. jemalloc runs with its thread cache off \
-            (MALLOC_CONF=tcache:false) unless a configuration sets tcache: the allocated figure is then \
+            are \(AllocatorConfiguration.defaults.map(\.name).joined(separator: ", ")). jemalloc runs with its thread cache off \
+            (MALLOC_CONF=\(AllocatorConfiguration.exactJemallocConf)) unless a configuration sets tcache: the allocated figure is then \
             exact, the same one run, audit and validate give; jemalloc-defaults shows jemalloc as \
             shipped, whose thread caches hide up to a few KiB of freed blocks. --allocator-option \
             adds an option to every configuration of its allocator. docs/allocators.md says what \

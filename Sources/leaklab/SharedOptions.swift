@@ -37,16 +37,17 @@ struct BudgetOptions: ParsableArguments {
 /// matrix or an allocator comparison, so a detector can be validated at another run length and a
 /// truth audited at another parameter point.
 struct RunShapeOptions: ParsableArguments {
-    @Option(help: "Workload iterations (default: the scenario's, the count its truth was declared for).")
+    // `.unconditional`: `--iterations -5` reaches validate() and its message, not "Missing value".
+    @Option(parsing: .unconditional, help: "Workload iterations (default: the scenario's, the count its truth was declared for).")
     var iterations: Int?
 
-    @Option(name: .customLong("warm-up"), help: "Warm-up iterations, not measured (default: the scenario's).")
+    @Option(name: .customLong("warm-up"), parsing: .unconditional, help: "Warm-up iterations, not measured (default: the scenario's).")
     var warmUp: Int?
 
     @Option(name: .customLong("param"), help: ArgumentHelp("A scenario parameter (repeatable); `leaklab list` shows each scenario's.", valueName: "k=v"))
     var parameters: [String] = []
 
-    @Option(name: .customLong("settle-ms"), help: "The longest the settle phase lasts, milliseconds: the time the code and the allocator get to give back what they should (a run's settle ends sooner, after at least 20 ms, once the heap, fds and threads stop changing).")
+    @Option(name: .customLong("settle-ms"), parsing: .unconditional, help: "The longest the settle phase lasts, milliseconds: the time the code and the allocator get to give back what they should (a run's settle ends sooner, after at least 20 ms, once the heap, fds and threads stop changing).")
     var settleMillis: Int = 300
 
     func validate() throws {

@@ -37,6 +37,10 @@ import Testing
         (["run", "blocked-tasks", "--memory-budget", "12 parsecs"], "--memory-budget"),
         (["run", "retain-cycle", "--detectors", "psychic"], "unknown detector 'psychic'"),
         (["run", "retain-cycle", "--detector-cmd", ""], "--detector-cmd"),
+        (["run", "retain-cycle", "--detectors", "memcheck,,lsan"], "has an empty name"),
+        (["run", "retain-cycle", "--iterations", "-5"], "--iterations must be at least 2 (got -5)"),
+        (["validate", "retain-cycle", "--warm-up", "-1"], "--warm-up must be 0 or more (got -1)"),
+        (["list", "--plugins", "/etc/hostname"], "takes directories, and /etc/hostname is a file: pass the directory that holds it (/etc)"),
     ])
     func usageErrorsExitTwoAndSayWhatIsWrong(arguments: [String], message: String) throws {
         let result = try CLI.run(arguments)

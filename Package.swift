@@ -28,42 +28,58 @@ let package = Package(
         // Allocator and /proc probes, run inside the child.
         .target(name: "LeakLabProbes", dependencies: ["LeakLabModel", "CLeakLabShims"]),
         // The child: loads one plugin, runs one variant through its phases, streams samples.
-        .target(name: "LeakLabHost", dependencies: [
-            "LeakLabModel", "LeakLabProbes", "CLeakLabShims", .product(name: "LeakLabKit", package: "LeakLabKit"),
-        ]),
+        .target(
+            name: "LeakLabHost",
+            dependencies: [
+                "LeakLabModel", "LeakLabProbes", "CLeakLabShims", .product(name: "LeakLabKit", package: "LeakLabKit"),
+            ]),
         .executableTarget(name: "leaklab-host", dependencies: ["LeakLabHost"]),
         // Scripts/bench: the cost of one probe sample, measured inside a child like the host's.
         .executableTarget(name: "leaklab-bench-probe", dependencies: ["LeakLabProbes", "LeakLabModel", "LeakLabHost"]),
         // The parent: plugin discovery, spawning children under budgets, collecting traces.
         // swift-system (errors by name) is for the parent only: its C module is built with DWARF 5,
         // which valgrind 3.19 cannot read, so nothing the child links may depend on it.
-        .target(name: "LeakLabRunner", dependencies: [
-            "LeakLabModel", "CLeakLabShims", .product(name: "LeakLabKit", package: "LeakLabKit"),
-            .product(name: "SystemPackage", package: "swift-system"),
-        ]),
+        .target(
+            name: "LeakLabRunner",
+            dependencies: [
+                "LeakLabModel", "CLeakLabShims", .product(name: "LeakLabKit", package: "LeakLabKit"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]),
         // Detectors (pure functions over a trace), scoring and baselines.
         .target(name: "LeakLabDetectors", dependencies: ["LeakLabModel"]),
         // What the commands compute and print: the JSON documents, comparisons and explanations,
         // the campaigns behind validate, audit, power and compare-allocators, and the renderers
         // (text, JSON, JUnit, HTML), one file per format. The CLI parses options and calls it.
-        .target(name: "LeakLabReports", dependencies: [
-            "LeakLabRunner", "LeakLabModel", "LeakLabDetectors", .product(name: "LeakLabKit", package: "LeakLabKit"),
-        ]),
-        .executableTarget(name: "leaklab", dependencies: [
-            "LeakLabReports", "LeakLabRunner", "LeakLabModel", "LeakLabDetectors", .product(name: "LeakLabKit", package: "LeakLabKit"),
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        .target(
+            name: "LeakLabReports",
+            dependencies: [
+                "LeakLabRunner", "LeakLabModel", "LeakLabDetectors", .product(name: "LeakLabKit", package: "LeakLabKit"),
+            ]),
+        .executableTarget(
+            name: "leaklab",
+            dependencies: [
+                "LeakLabReports", "LeakLabRunner", "LeakLabModel", "LeakLabDetectors", .product(name: "LeakLabKit", package: "LeakLabKit"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         .testTarget(name: "LeakLabKitTests", dependencies: [.product(name: "LeakLabKit", package: "LeakLabKit")]),
         .testTarget(name: "LeakLabModelTests", dependencies: ["LeakLabModel"]),
         .testTarget(name: "LeakLabHostTests", dependencies: ["LeakLabHost", "LeakLabModel"]),
-        .testTarget(name: "LeakLabDetectorsTests", dependencies: ["LeakLabDetectors", "LeakLabModel"]),
-        .testTarget(name: "LeakLabReportsTests", dependencies: ["LeakLabReports", "LeakLabDetectors", "LeakLabModel", "LeakLabRunner"]),
+        // Runs made up for the tests that score, gate, shard or render them.
+        .target(
+            name: "LeakLabTestFixtures", dependencies: ["LeakLabModel", .product(name: "LeakLabKit", package: "LeakLabKit")],
+            path: "Tests/LeakLabTestFixtures"),
+        .testTarget(name: "LeakLabDetectorsTests", dependencies: ["LeakLabDetectors", "LeakLabModel", "LeakLabTestFixtures"]),
+        .testTarget(
+            name: "LeakLabReportsTests", dependencies: ["LeakLabReports", "LeakLabDetectors", "LeakLabModel", "LeakLabRunner", "LeakLabTestFixtures"]),
         .testTarget(name: "LeakLabCLITests", dependencies: ["LeakLabRunner", .product(name: "LeakLabKit", package: "LeakLabKit")]),
-        .testTarget(name: "LeakLabRunnerTests", dependencies: [
-            "LeakLabRunner", "LeakLabModel", .product(name: "SystemPackage", package: "swift-system"),
-        ]),
-    ] + scenarioPlugins.map {
-        .target(name: $0, dependencies: [.product(name: "LeakLabKit", package: "LeakLabKit")], path: "Scenarios/\($0)")
-    },
+        .testTarget(
+            name: "LeakLabRunnerTests",
+            dependencies: [
+                "LeakLabRunner", "LeakLabModel", .product(name: "SystemPackage", package: "swift-system"),
+            ]),
+    ]
+        + scenarioPlugins.map {
+            .target(name: $0, dependencies: [.product(name: "LeakLabKit", package: "LeakLabKit")], path: "Scenarios/\($0)")
+        },
     swiftLanguageModes: [.v6]
 )

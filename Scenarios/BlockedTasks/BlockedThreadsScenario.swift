@@ -37,7 +37,9 @@ let blockedThreadsScenario = Scenario(
             summary: "each work item waits on a semaphore nobody signals",
             truth: .leak(
                 .heap(.reachable, bytes: 848, objects: 7.5), .threads(1), spread: Leakage(bytes: 42, objects: 0.55),
-                note: "measured: one blocked thread per iteration, and 816 or 880 B in 7 or 8 allocations (run to run) for its queue, label and work item; RSS grows ~9 KiB more per thread, the touched part of its stack"),
+                note:
+                    "measured: one blocked thread per iteration, and 816 or 880 B in 7 or 8 allocations (run to run) for its queue, label and work item; RSS grows ~9 KiB more per thread, the touched part of its stack"
+            ),
             source: SourceLocation(region: "semaphore-never-signalled"),
             makeWorkload: { _ in SemaphoreNeverSignalled() }),
         Variant(

@@ -50,9 +50,10 @@ final class ParkedUntilSettle: ScenarioWorkload {
     func iteration(_ index: Int, context: ScenarioContext) async throws {
         for _ in 0..<tasksPerIteration {
             let waiters = self.waiters
-            tasks.append(Task.detached {
-                await withUnsafeContinuation { waiters.park($0) }
-            })
+            tasks.append(
+                Task.detached {
+                    await withUnsafeContinuation { waiters.park($0) }
+                })
         }
     }
 

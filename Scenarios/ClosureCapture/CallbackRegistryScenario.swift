@@ -32,8 +32,9 @@ let callbackRegistryScenario = Scenario(
             never removed keeps its captured variables alive.
             """),
     parameters: [
-        .integer("payload-bytes", default: 4_000, range: 0...1 << 20,
-                 help: "bytes of request buffer each handler captures"),
+        .integer(
+            "payload-bytes", default: 4_000, range: 0...1 << 20,
+            help: "bytes of request buffer each handler captures")
     ],
     defaultIterations: 2_000,
     defaultWarmUp: 100,

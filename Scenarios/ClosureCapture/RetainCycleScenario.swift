@@ -31,8 +31,9 @@ let retainCycleScenario = Scenario(
             capture leaks are all reachable ones; this is the kind only reference counting has.
             """),
     parameters: [
-        .integer("payload-bytes", default: 0, range: 0...1 << 20,
-                 help: "bytes each connection owns besides itself (0: none); they leak with the cycle"),
+        .integer(
+            "payload-bytes", default: 0, range: 0...1 << 20,
+            help: "bytes each connection owns besides itself (0: none); they leak with the cycle")
     ],
     defaultIterations: 10_000,
     defaultWarmUp: 100,

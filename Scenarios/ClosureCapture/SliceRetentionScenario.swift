@@ -32,10 +32,12 @@ let sliceRetentionScenario = Scenario(
             keeps the whole backing array alive; the fix there is also to copy.
             """),
     parameters: [
-        .integer("message-bytes", default: 65_536, range: 1_024...1 << 20,
-                 help: "size of each received message (the base the slice keeps alive)"),
-        .integer("header-bytes", default: 16, range: 1...1_024,
-                 help: "bytes of each message the index means to keep"),
+        .integer(
+            "message-bytes", default: 65_536, range: 1_024...1 << 20,
+            help: "size of each received message (the base the slice keeps alive)"),
+        .integer(
+            "header-bytes", default: 16, range: 1...1_024,
+            help: "bytes of each message the index means to keep"),
     ],
     defaultIterations: 1_500,
     defaultWarmUp: 20,

@@ -40,14 +40,17 @@ let asyncStreamConcurrentNextScenario = Scenario(
         Variant(
             name: "two-consumers-then-finish", role: .fixed,
             summary: "two tasks iterate one stream; finish() must end both (once it did not)",
-            truth: .clean(note: "Measured 0 B per stream on Swift 6.3.1, and the kernel counts both consumers of every stream ending: the report's hang does not reproduce."),
+            truth: .clean(
+                note:
+                    "Measured 0 B per stream on Swift 6.3.1, and the kernel counts both consumers of every stream ending: the report's hang does not reproduce."
+            ),
             source: SourceLocation(region: "two-consumers-then-finish"),
-            makeWorkload: { _ in ConcurrentConsumers() }),
+            makeWorkload: { _ in ConcurrentConsumers() })
     ],
     references: [
         Reference(
             url: "https://github.com/swiftlang/swift/issues/71412",
-            title: "Concurrent iteration of `AsyncStream` can 'leak' continuations", date: "2024-02-06"),
+            title: "Concurrent iteration of `AsyncStream` can 'leak' continuations", date: "2024-02-06")
     ])
 
 /// The kernel's count of consumers that started iterating and have not ended.

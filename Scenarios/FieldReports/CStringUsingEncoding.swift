@@ -37,7 +37,7 @@ let cStringUsingEncodingScenario = Scenario(
             """,
         mirrors: "Go: C.CString without C.free (cgo), a copy only the caller can free."),
     parameters: [
-        .integer("text-bytes", default: 200, range: 1...65_536, help: "UTF-8 bytes of the header value converted per iteration"),
+        .integer("text-bytes", default: 200, range: 1...65_536, help: "UTF-8 bytes of the header value converted per iteration")
     ],
     defaultIterations: 2_000,
     defaultWarmUp: 100,
@@ -63,11 +63,12 @@ let cStringUsingEncodingScenario = Scenario(
         Variant(
             name: "string-cstring-using-encoding", role: .fixed,
             summary: "the report's own call, `header.cString(using: .utf8)`: no longer leaks on Swift 6.3.1",
-            truth: .clean(note: """
-                Measured 0 B and 0 allocations per request on Swift 6.3.1: the String overload of \
-                the report no longer leaves a buffer behind, though #3885 is still open and the API \
-                is deprecated; the NSString path (nsstring-utf8string) still leaks.
-                """),
+            truth: .clean(
+                note: """
+                    Measured 0 B and 0 allocations per request on Swift 6.3.1: the String overload of \
+                    the report no longer leaves a buffer behind, though #3885 is still open and the API \
+                    is deprecated; the NSString path (nsstring-utf8string) still leaks.
+                    """),
             source: SourceLocation(region: "string-cstring-using-encoding"),
             makeWorkload: { CStringUsingEncoding(textBytes: $0.integer("text-bytes")) }),
     ],

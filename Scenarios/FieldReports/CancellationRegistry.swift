@@ -77,7 +77,8 @@ final class EffectStore: ScenarioWorkload {
 
     func iteration(_ index: Int, context: ScenarioContext) async throws {
         let id = "speech-recognition"  // a long-lived feature's effect id, reused by every run
-        let task = removesOnFinish
+        let task =
+            removesOnFinish
             ? await registry.runRemovingOnFinish(id: id) { index &* 31 }
             : await registry.runRemovingOnCancelOnly(id: id) { index &* 31 }
         _ = await task.value

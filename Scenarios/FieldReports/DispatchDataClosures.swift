@@ -33,7 +33,7 @@ let dispatchDataScenario = Scenario(
             """,
         mirrors: ""),
     parameters: [
-        .integer("chunk-bytes", default: 512, range: 16...65_536, help: "bytes in each of the two regions of a chunk"),
+        .integer("chunk-bytes", default: 512, range: 16...65_536, help: "bytes in each of the two regions of a chunk")
     ],
     defaultIterations: 2_000,
     defaultWarmUp: 100,
@@ -73,7 +73,10 @@ func twoRegionChunk(regionBytes: Int, seed: Int) -> DispatchData {
 final class ChunkReader: ScenarioWorkload {
     let regionBytes: Int
     let mapped: Bool
-    init(regionBytes: Int, mapped: Bool) { self.regionBytes = regionBytes; self.mapped = mapped }
+    init(regionBytes: Int, mapped: Bool) {
+        self.regionBytes = regionBytes
+        self.mapped = mapped
+    }
 
     func iteration(_ index: Int, context: ScenarioContext) async throws {
         let chunk = twoRegionChunk(regionBytes: regionBytes, seed: index)

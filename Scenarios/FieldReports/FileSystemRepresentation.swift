@@ -33,7 +33,7 @@ let fileSystemRepresentationScenario = Scenario(
             """,
         mirrors: "Go: a C string handed back by cgo that only the caller can free."),
     parameters: [
-        .integer("path-bytes", default: 120, range: 8...4_000, help: "bytes of each path converted"),
+        .integer("path-bytes", default: 120, range: 8...4_000, help: "bytes of each path converted")
     ],
     defaultIterations: 2_000,
     defaultWarmUp: 100,
@@ -60,7 +60,7 @@ let fileSystemRepresentationScenario = Scenario(
     references: [
         Reference(
             url: "https://github.com/swiftlang/swift-corelibs-foundation/pull/2114",
-            title: "NSPathUtilities: Implement NSString.fileSystemRepresentation", date: "2019-04-14"),
+            title: "NSPathUtilities: Implement NSString.fileSystemRepresentation", date: "2019-04-14")
     ])
 
 /// A path of about `bytes` bytes under /tmp that does not exist: `stat` fails fast, nothing is created.

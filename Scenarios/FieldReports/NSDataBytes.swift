@@ -34,7 +34,7 @@ let nsDataBytesScenario = Scenario(
             """,
         mirrors: ""),
     parameters: [
-        .integer("body-bytes", default: 2_048, range: 1...1 << 20, help: "bytes in each response body"),
+        .integer("body-bytes", default: 2_048, range: 1...1 << 20, help: "bytes in each response body")
     ],
     defaultIterations: 2_000,
     defaultWarmUp: 100,

@@ -33,7 +33,7 @@ let sortedKeysEncoderScenario = Scenario(
             """,
         mirrors: ""),
     parameters: [
-        .integer("keys", default: 16, range: 1...1_000, help: "keys in each encoded response"),
+        .integer("keys", default: 16, range: 1...1_000, help: "keys in each encoded response")
     ],
     defaultIterations: 1_000,
     defaultWarmUp: 100,
@@ -55,7 +55,7 @@ let sortedKeysEncoderScenario = Scenario(
         Reference(
             url: "https://github.com/swiftlang/swift-corelibs-foundation/pull/2692",
             title: "[5.2] SR-11917: Using JSONEncoder's .outputFormatting = .sortedKeys has a memory leak on Linux",
-            date: "2020-02-23"),
+            date: "2020-02-23")
     ])
 
 final class SortedKeysWorkload: ScenarioWorkload {

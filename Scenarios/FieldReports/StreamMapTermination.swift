@@ -55,14 +55,15 @@ let streamMapTerminationScenario = Scenario(
         Variant(
             name: "pump-cancelled-on-termination", role: .fixed,
             summary: "onTermination cancels the pump: the base iteration ends and the source unsubscribes",
-            truth: .clean(note: "Measured 0 B per subscription: the pump is cancelled and the source drops the subscriber; the kernel checks none is left after settle."),
+            truth: .clean(
+                note: "Measured 0 B per subscription: the pump is cancelled and the source drops the subscriber; the kernel checks none is left after settle."),
             source: SourceLocation(region: "pump-cancelled-on-termination"),
             makeWorkload: { _ in SubscriptionWorkload(cancelsPump: true) }),
     ],
     references: [
         Reference(
             url: "https://github.com/GraphQLSwift/GraphQL/issues/101",
-            title: "AsyncThrowingStream.mapStream produces leaks and loses error during transformation", date: "2022-07-15"),
+            title: "AsyncThrowingStream.mapStream produces leaks and loses error during transformation", date: "2022-07-15")
     ])
 
 /// An event source (a pub/sub topic): each subscriber gets a stream; the subscription is dropped

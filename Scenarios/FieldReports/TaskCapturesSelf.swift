@@ -57,14 +57,15 @@ let taskCapturesSelfScenario = Scenario(
         Variant(
             name: "task-captures-weak-self", role: .fixed,
             summary: "`[weak self]` in the task and `cancel()` in deinit: the connection and its task end together",
-            truth: .clean(note: "Measured 0 B per connection: deinit runs, cancels the task, and the task returns; the kernel checks none is alive after settle."),
+            truth: .clean(
+                note: "Measured 0 B per connection: deinit runs, cancels the task, and the task returns; the kernel checks none is alive after settle."),
             source: SourceLocation(region: "task-captures-weak-self"),
             makeWorkload: { _ in ConnectionWorkload(weakSelf: true) }),
     ],
     references: [
         Reference(
             url: "https://github.com/livekit/client-sdk-swift/pull/874",
-            title: "Fix Task cancellation leaks", date: "2025-12-15"),
+            title: "Fix Task cancellation leaks", date: "2025-12-15")
     ])
 
 /// Opens a connection per iteration, delivers one signal to it and drops it.

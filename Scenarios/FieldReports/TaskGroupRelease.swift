@@ -38,7 +38,7 @@ let taskGroupReleaseScenario = Scenario(
             """,
         mirrors: "Go: errgroup.Group used per request; nothing outlives Wait()."),
     parameters: [
-        .integer("children", default: 8, range: 1...256, help: "child tasks per request"),
+        .integer("children", default: 8, range: 1...256, help: "child tasks per request")
     ],
     defaultIterations: 1_000,
     defaultWarmUp: 100,
@@ -46,13 +46,19 @@ let taskGroupReleaseScenario = Scenario(
         Variant(
             name: "group-drained-per-request", role: .fixed,
             summary: "withTaskGroup per request, every child's result collected with `for await`",
-            truth: .clean(note: "Measured 0 B and 0 allocations per request on Swift 6.3.1: the group and its children are freed when the request ends (the fixes of #39158 and #39297 hold)."),
+            truth: .clean(
+                note:
+                    "Measured 0 B and 0 allocations per request on Swift 6.3.1: the group and its children are freed when the request ends (the fixes of #39158 and #39297 hold)."
+            ),
             source: SourceLocation(region: "group-drained-per-request"),
             makeWorkload: { FanOutRequest(children: $0.integer("children"), discarding: false) }),
         Variant(
             name: "discarding-group-with-error", role: .fixed,
             summary: "withThrowingDiscardingTaskGroup per request, one child throws: values and the error are released",
-            truth: .clean(note: "Measured 0 B and 0 allocations per request on Swift 6.3.1: discarded values and the rethrown error are released (the fix of #65613 holds)."),
+            truth: .clean(
+                note:
+                    "Measured 0 B and 0 allocations per request on Swift 6.3.1: discarded values and the rethrown error are released (the fix of #65613 holds)."
+            ),
             source: SourceLocation(region: "discarding-group-with-error"),
             makeWorkload: { FanOutRequest(children: $0.integer("children"), discarding: true) }),
     ],
@@ -82,7 +88,10 @@ struct ShardFailed: Error {}
 final class FanOutRequest: ScenarioWorkload {
     let children: Int
     let discarding: Bool
-    init(children: Int, discarding: Bool) { self.children = children; self.discarding = discarding }
+    init(children: Int, discarding: Bool) {
+        self.children = children
+        self.discarding = discarding
+    }
 
     func iteration(_ index: Int, context: ScenarioContext) async throws {
         if discarding {

@@ -35,7 +35,7 @@ let taskGroupResultsScenario = Scenario(
             """,
         mirrors: "Go: an errgroup whose goroutines each send a result on a channel nobody reads."),
     parameters: [
-        .integer("drain-every", default: 64, range: 1...10_000, help: "jobs between drains in the batch-drained decoy"),
+        .integer("drain-every", default: 64, range: 1...10_000, help: "jobs between drains in the batch-drained decoy")
     ],
     defaultIterations: 2_000,
     defaultWarmUp: 100,
@@ -64,24 +64,29 @@ let taskGroupResultsScenario = Scenario(
         Variant(
             name: "group-drained-in-batches", role: .decoy,
             summary: "`withTaskGroup`, drained with `next()` every `drain-every` jobs: grows, then falls back",
-            truth: .bounded(cap: Leakage(bytes: 93_000), reachedBy: .iteration(64), note: """
-                Grows by ~1.4 KiB per job up to `drain-every` jobs (64: ~93 KiB), then falls back to \
-                nothing at each drain: a sawtooth with no long-run slope (measured 0 B per job).
-                """),
+            truth: .bounded(
+                cap: Leakage(bytes: 93_000), reachedBy: .iteration(64),
+                note: """
+                    Grows by ~1.4 KiB per job up to `drain-every` jobs (64: ~93 KiB), then falls back to \
+                    nothing at each drain: a sawtooth with no long-run slope (measured 0 B per job).
+                    """),
             source: SourceLocation(region: "group-drained-in-batches"),
             makeWorkload: { JobRunner(kind: .drainedInBatches(every: $0.integer("drain-every"))) }),
     ],
     references: [
         Reference(
             url: "https://github.com/hummingbird-project/swift-jobs/issues/33",
-            title: "Use a DiscardingTaskGroup", date: "2024-09-18"),
+            title: "Use a DiscardingTaskGroup", date: "2024-09-18")
     ])
 
 /// What a job hands back: counted, so the kernel sees how many results the group still holds.
 final class JobOutcome: Sendable {
     static let live = LiveCount("job outcomes held")
     let jobID: Int
-    init(jobID: Int) { self.jobID = jobID; Self.live.increment() }
+    init(jobID: Int) {
+        self.jobID = jobID
+        Self.live.increment()
+    }
     deinit { Self.live.decrement() }
 }
 
@@ -101,7 +106,10 @@ struct Job: Sendable {
 /// A job queue handler running in the background for the life of the service; each iteration
 /// submits one job and waits until it has run.
 final class JobRunner: ScenarioWorkload {
-    enum Kind { case neverAwaited, discarding, drainedInBatches(every: Int) }
+    enum Kind {
+        case neverAwaited, discarding
+        case drainedInBatches(every: Int)
+    }
     let kind: Kind
     let (jobs, submit) = AsyncStream<Job>.makeStream()
     var handler: Task<Void, Never>?

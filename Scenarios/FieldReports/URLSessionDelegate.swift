@@ -1,8 +1,9 @@
 import Foundation
+import LeakLabKit
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import LeakLabKit
 
 /// A client that owns a URLSession and is its delegate, never invalidated (OpenCloudKit #17,
 /// Swifter #189): the session keeps its delegate until it is invalidated, so neither goes away.
@@ -63,11 +64,12 @@ let urlSessionDelegateScenario = Scenario(
         Variant(
             name: "session-invalidated", role: .fixed,
             summary: "the client calls finishTasksAndInvalidate() when done: the session drops its delegate",
-            truth: .clean(note: """
-                Measured 0 B per request at 300 and 600 iterations once libdispatch's per-thread \
-                caches are full (setUp fills them: without that, the first ~1,000 sessions show \
-                ~50-130 B each, which stops by 3,000). The kernel checks no client outlives settle.
-                """),
+            truth: .clean(
+                note: """
+                    Measured 0 B per request at 300 and 600 iterations once libdispatch's per-thread \
+                    caches are full (setUp fills them: without that, the first ~1,000 sessions show \
+                    ~50-130 B each, which stops by 3,000). The kernel checks no client outlives settle.
+                    """),
             source: SourceLocation(region: "session-invalidated"),
             makeWorkload: { _ in SessionInvalidated() }),
     ],

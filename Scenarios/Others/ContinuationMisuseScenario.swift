@@ -34,8 +34,9 @@ let continuationMisuseScenario = Scenario(
             report. Capped hard here: the run refuses to go past `max-iterations`.
             """),
     parameters: [
-        .integer("max-iterations", default: 200, range: 1...200,
-                 help: "warm-up plus workload iterations the leaky variant allows; past it the run fails rather than grow quadratically"),
+        .integer(
+            "max-iterations", default: 200, range: 1...200,
+            help: "warm-up plus workload iterations the leaky variant allows; past it the run fails rather than grow quadratically")
     ],
     defaultIterations: 60,
     defaultWarmUp: 20,

@@ -1,9 +1,10 @@
+import LeakLabKit
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
-import LeakLabKit
 
 /// The drip's parameters, read once per run.
 struct DripSettings: Sendable {

@@ -32,7 +32,7 @@ let observerRegistrationScenario = Scenario(
             bus) and never unsubscribing.
             """),
     parameters: [
-        .integer("session-bytes", default: 2_048, range: 0...1 << 20, help: "bytes each session holds"),
+        .integer("session-bytes", default: 2_048, range: 0...1 << 20, help: "bytes each session holds")
     ],
     defaultIterations: 2_000,
     defaultWarmUp: 100,

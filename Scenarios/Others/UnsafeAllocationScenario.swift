@@ -28,7 +28,7 @@ let unsafeAllocationScenario = Scenario(
             """,
         mirrors: "Go: cgo's C.CString or C.malloc without a matching C.free (the cgo leak)."),
     parameters: [
-        .integer("block-bytes", default: 1_024, range: 2...1 << 20, help: "bytes allocated per iteration"),
+        .integer("block-bytes", default: 1_024, range: 2...1 << 20, help: "bytes allocated per iteration")
     ],
     defaultIterations: 5_000,
     defaultWarmUp: 100,
@@ -38,7 +38,9 @@ let unsafeAllocationScenario = Scenario(
             summary: "UnsafeMutableRawPointer.allocate, written, and the pointer dropped",
             truth: .leak(
                 .heap(.unreachable, bytes: 1_024, objects: 1),
-                note: "Measured 1,024.6 B and 1 allocation per iteration (jemalloc, tcache off): the block itself, an exact size class. Unreachable once the pointer is dropped."),
+                note:
+                    "Measured 1,024.6 B and 1 allocation per iteration (jemalloc, tcache off): the block itself, an exact size class. Unreachable once the pointer is dropped."
+            ),
             source: SourceLocation(region: "allocate-never-deallocated"),
             makeWorkload: { RawBufferNeverDeallocated(blockBytes: $0.integer("block-bytes")) }),
         Variant(
@@ -52,7 +54,9 @@ let unsafeAllocationScenario = Scenario(
             summary: "a C string made with strdup for a C API and never freed (cgo's C.CString without C.free)",
             truth: .leak(
                 .heap(.unreachable, bytes: 1_024, objects: 1),
-                note: "Measured 1,024.6 B and 1 allocation per iteration (jemalloc, tcache off): the copy, 1,023 characters and a NUL. Unreachable once the pointer is dropped."),
+                note:
+                    "Measured 1,024.6 B and 1 allocation per iteration (jemalloc, tcache off): the copy, 1,023 characters and a NUL. Unreachable once the pointer is dropped."
+            ),
             source: SourceLocation(region: "strdup-never-freed"),
             makeWorkload: { CStringNeverFreed(blockBytes: $0.integer("block-bytes")) }),
         Variant(

@@ -1,9 +1,10 @@
+import LeakLabKit
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
-import LeakLabKit
 
 /// Stands in for a C API that takes a string: a logger writing to /dev/null. It must really read
 /// the string: the optimizer removes a strdup whose copy nobody reads.

@@ -67,11 +67,12 @@ let bufferPoolScenario = Scenario(
         Variant(
             name: "bounded-and-reset", role: .fixed,
             summary: "keyed by size class, reset on return, at most max-idle idle buffers",
-            truth: .clean(note: """
-                Measured 3 B per iteration (noise): the pool holds `concurrency` buffers from the \
-                first iteration on and reuses them; each request body is freed when the buffer is \
-                reset on return.
-                """),
+            truth: .clean(
+                note: """
+                    Measured 3 B per iteration (noise): the pool holds `concurrency` buffers from the \
+                    first iteration on and reuses them; each request body is freed when the buffer is \
+                    reset on return.
+                    """),
             source: SourceLocation(region: "bounded-and-reset"),
             makeWorkload: {
                 PoolWorkload(

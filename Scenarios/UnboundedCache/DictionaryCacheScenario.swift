@@ -32,10 +32,12 @@ let dictionaryCacheScenario = Scenario(
     parameters: [
         .integer("value-bytes", default: 256, range: 0...1 << 20, help: "bytes of each cached value"),
         .integer("capacity", default: 256, range: 1...1_000_000, help: "entries the LRU keeps (lru-bounded)"),
-        .integer("distinct-keys", default: 1_000, range: 1...1_000_000,
-                 help: "size of the key set the finite-key-set decoy draws from"),
-        .integer("batch", default: 500, range: 1...1_000_000,
-                 help: "entries per batch before the scratch table is cleared (cleared-keeping-capacity)"),
+        .integer(
+            "distinct-keys", default: 1_000, range: 1...1_000_000,
+            help: "size of the key set the finite-key-set decoy draws from"),
+        .integer(
+            "batch", default: 500, range: 1...1_000_000,
+            help: "entries per batch before the scratch table is cleared (cleared-keeping-capacity)"),
     ],
     defaultIterations: 3_000,
     defaultWarmUp: 300,

@@ -8,7 +8,10 @@ final class LRUCache<Key: Hashable, Value> {
         var value: Value
         var newer: Node?
         weak var older: Node?  // weak: the list's forward links own the nodes, no cycles
-        init(key: Key, value: Value) { self.key = key; self.value = value }
+        init(key: Key, value: Value) {
+            self.key = key
+            self.value = value
+        }
     }
 
     let capacity: Int

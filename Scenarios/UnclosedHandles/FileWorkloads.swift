@@ -1,9 +1,10 @@
+import LeakLabKit
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
-import LeakLabKit
 
 /// Reads a header of a file per iteration. The file is /dev/null, so the header is always short.
 final class HeaderReader: ScenarioWorkload {

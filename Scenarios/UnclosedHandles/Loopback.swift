@@ -17,13 +17,25 @@ final class LoopbackServer {
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard bound == 0 else { let error = SystemCallError("bind(127.0.0.1)"); Glibc.close(fd); throw error }
-        guard listen(fd, 128) == 0 else { let error = SystemCallError("listen"); Glibc.close(fd); throw error }
+        guard bound == 0 else {
+            let error = SystemCallError("bind(127.0.0.1)")
+            Glibc.close(fd)
+            throw error
+        }
+        guard listen(fd, 128) == 0 else {
+            let error = SystemCallError("listen")
+            Glibc.close(fd)
+            throw error
+        }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let named = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
-        guard named == 0 else { let error = SystemCallError("getsockname"); Glibc.close(fd); throw error }
+        guard named == 0 else {
+            let error = SystemCallError("getsockname")
+            Glibc.close(fd)
+            throw error
+        }
         self.fd = fd
         self.port = UInt16(bigEndian: address.sin_port)
     }
@@ -49,7 +61,11 @@ func connectLoopback(port: UInt16) throws -> Int32 {
     let connected = withUnsafePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }
-    guard connected == 0 else { let error = SystemCallError("connect(127.0.0.1:\(port))"); close(fd); throw error }
+    guard connected == 0 else {
+        let error = SystemCallError("connect(127.0.0.1:\(port))")
+        close(fd)
+        throw error
+    }
     return fd
 }
 

@@ -1,9 +1,10 @@
+import LeakLabKit
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
-import LeakLabKit
 
 // leaklab:begin response-never-closed
 /// Fetches a response from the local server per iteration and never closes the connection.

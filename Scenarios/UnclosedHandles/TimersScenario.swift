@@ -31,7 +31,7 @@ let uncancelledTimersScenario = Scenario(
             """,
         mirrors: "Go: time.Tick (or a time.NewTicker never stopped) inside a function called per request."),
     parameters: [
-        .integer("interval-ms", default: 1_000, range: 10...3_600_000, help: "period of each timer"),
+        .integer("interval-ms", default: 1_000, range: 10...3_600_000, help: "period of each timer")
     ],
     defaultIterations: 4_000,
     defaultWarmUp: 2_000,
@@ -53,11 +53,12 @@ let uncancelledTimersScenario = Scenario(
         Variant(
             name: "cancelled-with-defer", role: .fixed,
             summary: "`defer { reporter.stop() }` cancels the timer, which releases the handler and breaks the cycle",
-            truth: .clean(note: """
-                each source is cancelled, and its cancellation has run, before the iteration returns. \
-                libdispatch's per-thread continuation caches fill to about 60 KB in the first \
-                ~1,000 iterations, which is why the warm-up is long.
-                """),
+            truth: .clean(
+                note: """
+                    each source is cancelled, and its cancellation has run, before the iteration returns. \
+                    libdispatch's per-thread continuation caches fill to about 60 KB in the first \
+                    ~1,000 iterations, which is why the warm-up is long.
+                    """),
             source: SourceLocation(region: "cancelled-with-defer"),
             makeWorkload: { TickerCancelledWithDefer(intervalMillis: $0.integer("interval-ms")) }),
     ])

@@ -33,8 +33,7 @@ public struct FlakyCell: Codable, Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String {
-        "\(detector) run \(run): right in \(rightRuns) of \(runs) runs" +
-            (baselineFlipRate.map { String(format: " (baseline flip rate %.2f)", $0) } ?? "")
+        "\(detector) run \(run): right in \(rightRuns) of \(runs) runs" + (baselineFlipRate.map { String(format: " (baseline flip rate %.2f)", $0) } ?? "")
     }
 }
 

@@ -26,10 +26,11 @@ public enum CommandVerdictParser {
         } catch {
             return .failure(ParseError("not a JSON object: \(excerpt(text))"))
         }
-        return .success(DetectorVerdict(
-            detector: detector, leak: reply.leak, ratePerIteration: reply.ratePerIteration,
-            resourceRates: reply.resourceRates, confidence: reply.confidence,
-            firstIteration: reply.firstIteration, note: reply.note))
+        return .success(
+            DetectorVerdict(
+                detector: detector, leak: reply.leak, ratePerIteration: reply.ratePerIteration,
+                resourceRates: reply.resourceRates, confidence: reply.confidence,
+                firstIteration: reply.firstIteration, note: reply.note))
     }
 
     /// What is wrong with a program's output.

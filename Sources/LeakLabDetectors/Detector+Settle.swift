@@ -54,7 +54,9 @@ public struct SettleDetector: BuiltInDetector {
             }
         }
         let leak = left > threshold || !countsLeft.isEmpty
-        let confidence = leak ? min(0.99, max(0.5, 1 - threshold / left))
+        let confidence =
+            leak
+            ? min(0.99, max(0.5, 1 - threshold / left))
             : min(0.99, max(0.5, 1 - max(0, left) / threshold))
         return DetectorVerdict(
             detector: Self.name, leak: leak, ratePerIteration: left / Double(items),

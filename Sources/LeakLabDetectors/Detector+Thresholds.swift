@@ -47,7 +47,10 @@ public struct ThresholdsDetector: BuiltInDetector {
         var fired: [String] = [], passed: [String] = [], skipped: [String] = []
         var closest = 0.0
         func check(_ label: String, _ value: Double?, _ limit: Double, above: Bool = true) {
-            guard let value else { skipped.append(label); return }
+            guard let value else {
+                skipped.append(label)
+                return
+            }
             let fires = above ? value > limit : value < limit
             (fires ? { fired.append(label) } : { passed.append(label) })()
             if !fires, limit != 0 { closest = max(closest, above ? value / limit : limit / max(value, 1e-9)) }
@@ -62,7 +65,8 @@ public struct ThresholdsDetector: BuiltInDetector {
 
         var freeRate: Double?
         if let m0 = trace.baselineValue(.mallocs), let m1 = trace.endOfWorkloadValue(.mallocs),
-            let f0 = trace.baselineValue(.frees), let f1 = trace.endOfWorkloadValue(.frees), m1 > m0 {
+            let f0 = trace.baselineValue(.frees), let f1 = trace.endOfWorkloadValue(.frees), m1 > m0
+        {
             freeRate = (f1 - f0) / (m1 - m0)
         }
         check("free rate", freeRate, minimumFreeRate, above: false)

@@ -57,7 +57,8 @@ public struct TrendDetector: BuiltInDetector {
             confidence = findings.contains(where: \.rising) ? 0.75 : 0.9
         }
         let note = findings.map { finding in
-            let slope = finding.metric.isBytes
+            let slope =
+                finding.metric.isBytes
                 ? Format.bytes(finding.slope) + "/it" : Format.signed(finding.slope) + "/it"
             return "\(finding.metric.rawValue) \(slope) (\(Format.p(finding.p))): \(finding.reason)"
         }.joined(separator: "; ")

@@ -52,7 +52,7 @@ struct EnvelopeAnalysis: Sendable {
     /// then settle samples, whose x is the last workload iteration), or `nil` with too few points.
     func analyze(_ name: String, workload: [(x: Double, y: Double)], settle: [Double]) -> Finding? {
         guard workload.count >= minimumPoints, let first = workload.first, let last = workload.last, last.x > first.x,
-              let line = RobustStatistics.theilSen(RobustStatistics.thinned(workload, to: maximumPoints))
+            let line = RobustStatistics.theilSen(RobustStatistics.thinned(workload, to: maximumPoints))
         else { return nil }
         // Suffix minimum over workload + settle: the floor.
         var envelope = workload.map(\.y)
@@ -98,7 +98,9 @@ struct EnvelopeAnalysis: Sendable {
         if !troughs.isEmpty { needed = dropNeeded }
         var finding = Finding(metric: name, leak: false, rise: rise, slope: line.slope, noise: noise, span: span, rule: "")
         guard rise >= needed else {
-            finding.rule = rise > 0 ? "floor rose \(describe(rise, name)), under \(needed == floor ? "the minimum" : "\(Int(noiseFactor))× the run's noise") \(describe(needed, name))"
+            finding.rule =
+                rise > 0
+                ? "floor rose \(describe(rise, name)), under \(needed == floor ? "the minimum" : "\(Int(noiseFactor))× the run's noise") \(describe(needed, name))"
                 : "floor did not rise"
             finding.rule = sawtooth + finding.rule
             return finding
@@ -114,7 +116,9 @@ struct EnvelopeAnalysis: Sendable {
             lastQuarter = late
         }
         guard late >= lateShare * rise, lastQuarter >= lastQuarterShare * rise else {
-            finding.rule = sawtooth + "floor stopped rising (\(Int((late / rise * 100).rounded())) % of the rise in the second half, \(Int((lastQuarter / rise * 100).rounded())) % in the last quarter): plateau or bound"
+            finding.rule =
+                sawtooth
+                + "floor stopped rising (\(Int((late / rise * 100).rounded())) % of the rise in the second half, \(Int((lastQuarter / rise * 100).rounded())) % in the last quarter): plateau or bound"
             return finding
         }
         let test = RobustStatistics.mannKendall(RobustStatistics.thinned(workload, to: maximumPoints).map(\.y))
@@ -123,7 +127,9 @@ struct EnvelopeAnalysis: Sendable {
             return finding
         }
         finding.leak = true
-        finding.rule = sawtooth + "floor rose \(describe(rise, name)) (\(describe(rise / span, name))/it), \(Int((noise > 0 ? rise / noise : 99).rounded()))× the run's noise, still rising at the end"
+        finding.rule =
+            sawtooth
+            + "floor rose \(describe(rise, name)) (\(describe(rise / span, name))/it), \(Int((noise > 0 ? rise / noise : 99).rounded()))× the run's noise, still rising at the end"
         return finding
     }
 

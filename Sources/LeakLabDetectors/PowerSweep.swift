@@ -39,10 +39,13 @@ public struct PowerSweep: Sendable, Equatable {
                     let (objectBytes, every) = Self.dripShape(bytesPerIteration: rate)
                     let cell = PowerAnalysis.Cell(bytesPerIteration: rate, iterations: iterations, noise: noise)
                     for index in 0..<repeats {
-                        points.append(Point(cell: cell, seed: 42 + index, parameters: [
-                            "object-bytes": String(objectBytes), "every": String(every),
-                            "objects-per-iteration": "1", "churn": String(noise), "seed": String(42 + index),
-                        ]))
+                        points.append(
+                            Point(
+                                cell: cell, seed: 42 + index,
+                                parameters: [
+                                    "object-bytes": String(objectBytes), "every": String(every),
+                                    "objects-per-iteration": "1", "churn": String(noise), "seed": String(42 + index),
+                                ]))
                     }
                 }
             }

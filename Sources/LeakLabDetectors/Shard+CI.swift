@@ -29,7 +29,8 @@ extension Shard {
         public static let kubernetes = CIEngine(
             name: "Kubernetes Indexed Job", indexVariable: "JOB_COMPLETION_INDEX", countVariable: "LEAKLAB_SHARD_TOTAL",
             firstIndex: 0,
-            missingCountHint: "Kubernetes does not pass the Job's completions count to its pods: set LEAKLAB_SHARD_TOTAL to spec.completions in the pod template")
+            missingCountHint:
+                "Kubernetes does not pass the Job's completions count to its pods: set LEAKLAB_SHARD_TOTAL to spec.completions in the pod template")
         public static let buildkite = CIEngine(
             name: "Buildkite", indexVariable: "BUILDKITE_PARALLEL_JOB", countVariable: "BUILDKITE_PARALLEL_JOB_COUNT",
             firstIndex: 0, missingCountHint: nil)

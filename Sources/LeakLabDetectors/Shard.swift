@@ -95,7 +95,8 @@ public enum ShardError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .malformed(let text): "invalid shard \"\(text)\": expected I/N, e.g. 1/2"
         case .outOfRange(let index, let count):
-            count < 1 ? "invalid shard \(index)/\(count): N must be at least 1"
+            count < 1
+                ? "invalid shard \(index)/\(count): N must be at least 1"
                 : "invalid shard \(index)/\(count): I must be between 1 and \(count)"
         case .duplicateRun(let key): "run \(key) appears in more than one result"
         case .unknownRun(let key): "run \(key) is not in the matrix"

@@ -1,9 +1,10 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
 
 /// Runs a program without a shell, feeding it stdin and collecting stdout with a cap and a time-out.
 ///
@@ -32,7 +33,8 @@ public enum Subprocess {
         public var program: String
         public var errno: Int32
         public var description: String {
-            errno == ENOENT ? "cannot run \(program): no such program"
+            errno == ENOENT
+                ? "cannot run \(program): no such program"
                 : "cannot run \(program): \(String(cString: strerror(errno)))"
         }
     }
@@ -87,7 +89,10 @@ public enum Subprocess {
         let deadline = Date().addingTimeInterval(timeout)
         var writeFD: Int32? = stdinPipe[1], outFD: Int32? = stdoutPipe[0], errFD: Int32? = stderrPipe[0]
         for fd in [stdinPipe[1], stdoutPipe[0], stderrPipe[0]] { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
-        if input.isEmpty, let fd = writeFD { close(fd); writeFD = nil }
+        if input.isEmpty, let fd = writeFD {
+            close(fd)
+            writeFD = nil
+        }
         var written = 0
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         var status: Int32 = 0
@@ -124,18 +129,30 @@ public enum Subprocess {
             if reaped {
                 // It has exited: take what is left in the pipes and stop, even if something it
                 // started still holds them open.
-                if let fd = outFD, !drain(fd, toOutput: true) { close(fd); outFD = nil }
-                if let fd = errFD, !drain(fd, toOutput: false) { close(fd); errFD = nil }
+                if let fd = outFD, !drain(fd, toOutput: true) {
+                    close(fd)
+                    outFD = nil
+                }
+                if let fd = errFD, !drain(fd, toOutput: false) {
+                    close(fd)
+                    errFD = nil
+                }
                 break
             }
             let remaining = deadline.timeIntervalSinceNow
-            if remaining <= 0 { result.timedOut = true; break }
+            if remaining <= 0 {
+                result.timedOut = true
+                break
+            }
             var fds: [pollfd] = []
             if let writeFD { fds.append(pollfd(fd: writeFD, events: Int16(POLLOUT), revents: 0)) }
             if let outFD { fds.append(pollfd(fd: outFD, events: Int16(POLLIN), revents: 0)) }
             if let errFD { fds.append(pollfd(fd: errFD, events: Int16(POLLIN), revents: 0)) }
             let wait = Int32(min(remaining * 1000, fds.isEmpty ? 5 : 50).rounded(.up))
-            if fds.isEmpty { usleep(UInt32(wait) * 1000); continue }
+            if fds.isEmpty {
+                usleep(UInt32(wait) * 1000)
+                continue
+            }
             if poll(&fds, nfds_t(fds.count), wait) < 0 && errno != EINTR { break }
             for entry in fds where entry.revents != 0 {
                 if entry.fd == writeFD {
@@ -148,9 +165,15 @@ public enum Subprocess {
                         writeFD = nil
                     }
                 } else if entry.fd == outFD {
-                    if !drain(entry.fd, toOutput: true) { close(entry.fd); outFD = nil }
+                    if !drain(entry.fd, toOutput: true) {
+                        close(entry.fd)
+                        outFD = nil
+                    }
                 } else if entry.fd == errFD {
-                    if !drain(entry.fd, toOutput: false) { close(entry.fd); errFD = nil }
+                    if !drain(entry.fd, toOutput: false) {
+                        close(entry.fd)
+                        errFD = nil
+                    }
                 }
             }
         }

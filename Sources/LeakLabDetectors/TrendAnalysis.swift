@@ -64,7 +64,8 @@ struct TrendAnalysis: Sendable {
         let rise = line.slope * (last.x - first.x)
         let noise = RobustStatistics.robustSigma(series.map { $0.y - line.value(at: $0.x) }) ?? 0
         guard rise >= minimumRise else {
-            finding.reason = "rise \(metric.isBytes ? Format.bytes(rise) : Format.signed(rise)) under the fixed minimum of \(metric.isBytes ? Format.bytes(minimumRise) : Format.signed(minimumRise)) (not a noise measurement)"
+            finding.reason =
+                "rise \(metric.isBytes ? Format.bytes(rise) : Format.signed(rise)) under the fixed minimum of \(metric.isBytes ? Format.bytes(minimumRise) : Format.signed(minimumRise)) (not a noise measurement)"
             return finding
         }
         guard rise >= 3 * noise else {

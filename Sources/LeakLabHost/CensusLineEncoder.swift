@@ -22,7 +22,8 @@ public struct CensusLineEncoder {
     public init?() {
         let bytes = Self.capacity + Self.moduleCapacity * MemoryLayout<UnsafeBufferPointer<UInt8>>.stride
         guard let region = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
-              region != MAP_FAILED else { return nil }
+            region != MAP_FAILED
+        else { return nil }
         buffer = region
         modules = (region + Self.capacity).bindMemory(to: UnsafeBufferPointer<UInt8>.self, capacity: Self.moduleCapacity)
     }

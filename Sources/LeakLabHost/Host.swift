@@ -27,7 +27,7 @@ public enum Host {
         MallocTrace.startIfRequested()
         signal(SIGPIPE, SIG_IGN)
         guard arguments.count == 2, let data = arguments[1].data(using: .utf8),
-              let request = try? JSONDecoder().decode(RunRequest.self, from: data)
+            let request = try? JSONDecoder().decode(RunRequest.self, from: data)
         else {
             FileHandle.standardError.write(Data("leaklab-host: expects one argument, a RunRequest as JSON; it is started by `leaklab`, not by hand\n".utf8))
             exit(ExitCode.badRequest.rawValue)
@@ -57,7 +57,7 @@ public enum Host {
         do {
             let manifest = try PluginLoader.load(path: request.pluginPath)
             guard let scenario = manifest.scenarios.first(where: { $0.id == request.scenario }),
-                  let variant = scenario.variant(named: request.variant)
+                let variant = scenario.variant(named: request.variant)
             else {
                 channel.send(.failed(phase: .setUp, message: "\(request.pluginPath) has no variant \(request.scenario)/\(request.variant)"))
                 exit(ExitCode.badRequest.rawValue)

@@ -59,14 +59,20 @@ public struct SampleLineEncoder {
 
     private mutating func append(_ text: StaticString) {
         text.withUTF8Buffer { bytes in
-            for byte in bytes { buffer[count] = byte; count += 1 }
+            for byte in bytes {
+                buffer[count] = byte
+                count += 1
+            }
         }
     }
 
     private mutating func append(_ text: String) {
         var text = text
         text.withUTF8 { bytes in
-            for byte in bytes { buffer[count] = byte; count += 1 }
+            for byte in bytes {
+                buffer[count] = byte
+                count += 1
+            }
         }
     }
 
@@ -76,9 +82,12 @@ public struct SampleLineEncoder {
             count += 1
         }
         var magnitude = value.magnitude
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var digits:
+            (
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
+            ) =
+                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         var length = 0
         withUnsafeMutableBytes(of: &digits) { storage in
             repeat {

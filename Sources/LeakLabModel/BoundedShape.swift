@@ -27,7 +27,8 @@ public struct BoundedShape: Codable, Sendable, Equatable {
         let metric = requested ?? (trace.samples.contains { $0.allocated != nil } ? .allocated : .rss)
         let workload = trace.samples(in: .workload).filter { $0[metric] != nil }
         guard let baseline = trace.baseline?[metric], workload.count >= 4,
-              let end = workload.last?[metric] else { return nil }
+            let end = workload.last?[metric]
+        else { return nil }
         let half = workload.count / 2
         func slope(_ samples: ArraySlice<Sample>) -> Double {
             Statistics.robustSlope(samples.map { (Double($0.iteration), Double($0[metric]!)) }) ?? 0

@@ -49,13 +49,17 @@ public struct ContainmentReport: Codable, Sendable, Equatable {
     public var notes: [String] {
         var notes: [String] = []
         if !killedLeftovers.isEmpty {
-            notes.append("killed \(killedLeftovers.count) leftover process\(killedLeftovers.count == 1 ? "" : "es") after the run: \(killedLeftovers.prefix(5).joined(separator: ", "))\(killedLeftovers.count > 5 ? ", …" : "")")
+            notes.append(
+                "killed \(killedLeftovers.count) leftover process\(killedLeftovers.count == 1 ? "" : "es") after the run: \(killedLeftovers.prefix(5).joined(separator: ", "))\(killedLeftovers.count > 5 ? ", …" : "")"
+            )
         }
         if outputCapped {
             notes.append("output capped: \(Self.mebibytes(outputBytes)) written to stdout/stderr, the last \(Self.mebibytes(outputKeptBytes)) kept")
         }
         if overlongLines > 0 {
-            notes.append("\(overlongLines) overlong line\(overlongLines == 1 ? "" : "s") on the lab's channel (fd 3) dropped unread (\(Self.mebibytes(discardedChannelBytes)))")
+            notes.append(
+                "\(overlongLines) overlong line\(overlongLines == 1 ? "" : "s") on the lab's channel (fd 3) dropped unread (\(Self.mebibytes(discardedChannelBytes)))"
+            )
         }
         if undecodableLines > 0 {
             notes.append("\(undecodableLines) undecodable line\(undecodableLines == 1 ? "" : "s") on the lab's channel (fd 3)")

@@ -70,8 +70,11 @@ public struct Growth: Codable, Sendable, Equatable {
             check.lowerBound = clean ? nil : declared - tolerance - rounding.below
             checks.append(check)
         }
-        let rounding = clean ? (0, 0) : SizeClassRounding.band(
-            bytes: truth.perIteration.bytes, objects: truth.perIteration.objects, countedBy: allocator)
+        let rounding =
+            clean
+            ? (0, 0)
+            : SizeClassRounding.band(
+                bytes: truth.perIteration.bytes, objects: truth.perIteration.objects, countedBy: allocator)
         add("bytes", bytes, truth.perIteration.bytes, truth.tolerance.bytes, rounding: rounding)
         add("objects", objects, truth.perIteration.objects, truth.tolerance.objects)
         add("fds", fds, truth.perIteration.fds, truth.tolerance.fds)

@@ -44,14 +44,15 @@ public enum LeakMeasurement {
     public static func meanRate(_ metric: LeakMetric, in trace: Trace, from: Int, to: Int) -> Double? {
         let samples = window(trace, from: from, to: to)
         guard let first = samples.first, let last = samples.last, last.iteration > first.iteration,
-              let start = value(metric, in: first), let end = value(metric, in: last) else { return nil }
+            let start = value(metric, in: first), let end = value(metric, in: last)
+        else { return nil }
         return (end - start) / Double(last.iteration - first.iteration)
     }
 
     /// What the run kept of `metric` at the end of settle, above its baseline (the end of warm-up).
     public static func retained(_ metric: LeakMetric, in trace: Trace) -> Double? {
         guard let baseline = trace.baseline.flatMap({ value(metric, in: $0) }),
-              let settled = (trace.samples(in: .settle).last ?? trace.samples(in: .workload).last).flatMap({ value(metric, in: $0) })
+            let settled = (trace.samples(in: .settle).last ?? trace.samples(in: .workload).last).flatMap({ value(metric, in: $0) })
         else { return nil }
         return settled - baseline
     }
@@ -61,7 +62,7 @@ public enum LeakMeasurement {
     /// depend on what was in flight at the end of warm-up, so runs of N and 4N iterations compare.
     public static func heldAfterSettle(_ metric: LeakMetric, in trace: Trace) -> Double? {
         guard let first = trace.samples.first.flatMap({ value(metric, in: $0) }),
-              let settled = (trace.samples(in: .settle).last ?? trace.samples(in: .workload).last).flatMap({ value(metric, in: $0) })
+            let settled = (trace.samples(in: .settle).last ?? trace.samples(in: .workload).last).flatMap({ value(metric, in: $0) })
         else { return nil }
         return settled - first
     }
@@ -70,7 +71,7 @@ public enum LeakMeasurement {
     /// the one-off cost plus whatever the iterations left behind.
     public static func keptAtExit(_ metric: LeakMetric, in trace: Trace) -> Double? {
         guard let first = trace.samples.first.flatMap({ value(metric, in: $0) }),
-              let last = trace.samples(in: .tearDown).last.flatMap({ value(metric, in: $0) })
+            let last = trace.samples(in: .tearDown).last.flatMap({ value(metric, in: $0) })
         else { return nil }
         return last - first
     }

@@ -11,8 +11,8 @@ extension TruthAudit {
         var checks: [Check] = []
         for metric in [LeakMetric.bytes, .nonHeapBytes, .fds, .threads] {
             guard let baseline = run.trace.baseline.flatMap({ LeakMeasurement.value(metric, in: $0) }),
-                  let end = run.trace.samples(in: .workload).last.flatMap({ LeakMeasurement.value(metric, in: $0) }),
-                  let secondHalf = LeakMeasurement.meanRate(metric, in: run.trace, from: run.workloadIterations / 2, to: run.workloadIterations)
+                let end = run.trace.samples(in: .workload).last.flatMap({ LeakMeasurement.value(metric, in: $0) }),
+                let secondHalf = LeakMeasurement.meanRate(metric, in: run.trace, from: run.workloadIterations / 2, to: run.workloadIterations)
             else { continue }
             let settled = run.trace.samples(in: .settle).last.flatMap { LeakMeasurement.value(metric, in: $0) } ?? end
             let grown = end - baseline, kept = settled - baseline
@@ -26,25 +26,29 @@ extension TruthAudit {
             let lateSlope = LeakMeasurement.slope(metric, in: run.trace, from: run.workloadIterations / 2) ?? 0
             let held = lateGrowth <= allowance && lateSlope <= max(truth.tolerance[metric], metric.isCount ? 0 : 1)
             let givenBack = kept <= max(allowance, grown * 0.2)
-            checks.append(Check(
-                name: "\(metric.rawValue) bounded\(label)",
-                measured: "\(figure(lateGrowth)) added in the second half (\(figure(lateSlope))/iteration); \(figure(kept)) of \(figure(grown)) kept after settle",
-                declared: "at most \(figure(allowance)) added late, or given back", passed: held || givenBack))
+            checks.append(
+                Check(
+                    name: "\(metric.rawValue) bounded\(label)",
+                    measured:
+                        "\(figure(lateGrowth)) added in the second half (\(figure(lateSlope))/iteration); \(figure(kept)) of \(figure(grown)) kept after settle",
+                    declared: "at most \(figure(allowance)) added late, or given back", passed: held || givenBack))
         }
         guard case .bounded(let cap, let reachedBy) = truth.shape else { return checks }
         if cap.bytes > 0, let peak = peakGrowth(.bytes, in: run.trace) {
             let limit = cap.bytes * 1.25 + 64 * 1024
-            checks.append(Check(
-                name: "bytes cap\(label)", measured: "\(figure(peak)) B at most",
-                declared: "≤ \(figure(cap.bytes)) B (+25 % + 64 KiB)", passed: peak <= limit))
+            checks.append(
+                Check(
+                    name: "bytes cap\(label)", measured: "\(figure(peak)) B at most",
+                    declared: "≤ \(figure(cap.bytes)) B (+25 % + 64 KiB)", passed: peak <= limit))
         }
         if let reachedBy {
             let point = reachedBy.workloadIteration(of: primary.workloadIterations)
             if point < run.workloadIterations - 2, let late = LeakMeasurement.meanRate(.bytes, in: run.trace, from: point, to: run.workloadIterations) {
                 let added = late * Double(run.workloadIterations - point)
-                checks.append(Check(
-                    name: "bytes flat from iteration \(point)\(label)", measured: "\(figure(added)) added",
-                    declared: "at most \(figure(scalingAllowance(.bytes)))", passed: added <= scalingAllowance(.bytes)))
+                checks.append(
+                    Check(
+                        name: "bytes flat from iteration \(point)\(label)", measured: "\(figure(added)) added",
+                        declared: "at most \(figure(scalingAllowance(.bytes)))", passed: added <= scalingAllowance(.bytes)))
             }
         }
         return checks
@@ -66,9 +70,10 @@ extension TruthAudit {
             // What the host itself keeps at exit (a few KiB: the settle timer, the channel) is
             // within the tolerance.
             let tolerance = max(truth.oneOff[metric] * 0.1, metric == .bytes ? 4 * 1024 : 16)
-            checks.append(Check(
-                name: "\(metric.rawValue) one-off", measured: figure(measured),
-                declared: declared(truth.oneOff[metric], tolerance), passed: agrees(measured, truth.oneOff[metric], tolerance)))
+            checks.append(
+                Check(
+                    name: "\(metric.rawValue) one-off", measured: figure(measured),
+                    declared: declared(truth.oneOff[metric], tolerance), passed: agrees(measured, truth.oneOff[metric], tolerance)))
         }
         return checks
     }

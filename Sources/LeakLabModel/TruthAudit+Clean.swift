@@ -35,9 +35,10 @@ extension TruthAudit {
         }
         if let shape = BoundedShape.measure(primary.trace, metric: .allocated) {
             let allowance = max(256 * 1024, 8 * Double(primary.workloadIterations))
-            checks.append(Check(
-                name: "back to baseline", measured: "\(figure(shape.settledGrowth)) B above",
-                declared: "≤ \(figure(allowance)) B above", passed: shape.settledGrowth <= allowance))
+            checks.append(
+                Check(
+                    name: "back to baseline", measured: "\(figure(shape.settledGrowth)) B above",
+                    declared: "≤ \(figure(allowance)) B above", passed: shape.settledGrowth <= allowance))
         }
         return checks
     }
@@ -45,11 +46,13 @@ extension TruthAudit {
     /// What `long` holds after settle beyond `short`, against ``scalingAllowance(_:extraThreads:)``.
     static func scalingCheck(_ metric: LeakMetric, short: RunRecord, long: RunRecord) -> Check? {
         guard let first = LeakMeasurement.heldAfterSettle(metric, in: short.trace),
-              let second = LeakMeasurement.heldAfterSettle(metric, in: long.trace) else { return nil }
+            let second = LeakMeasurement.heldAfterSettle(metric, in: long.trace)
+        else { return nil }
         // Every worker thread alive after settle beyond those at the first sample may hold a full
         // or an empty libdispatch cache in either run.
-        let extraThreads = max(0, LeakMeasurement.heldAfterSettle(.threads, in: long.trace) ?? 0,
-                               LeakMeasurement.heldAfterSettle(.threads, in: short.trace) ?? 0)
+        let extraThreads = max(
+            0, LeakMeasurement.heldAfterSettle(.threads, in: long.trace) ?? 0,
+            LeakMeasurement.heldAfterSettle(.threads, in: short.trace) ?? 0)
         let allowance = scalingAllowance(metric, extraThreads: extraThreads)
         return Check(
             name: "\(metric.rawValue) \(scalingCheckName) \(longerRunFactor)N",

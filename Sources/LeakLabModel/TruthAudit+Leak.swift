@@ -12,15 +12,17 @@ extension TruthAudit {
             let declaredMetrics = truth.declaredMetrics
             let untestable = declaredMetrics.filter { truth.tolerance[$0] >= abs(truth.perIteration[$0]) }
             for metric in untestable {
-                checks.append(Check(
-                    name: "\(metric.rawValue)/iteration testable", measured: "not testable: ± \(figure(truth.tolerance[metric])) admits 0",
-                    declared: "tolerance below \(figure(abs(truth.perIteration[metric])))", passed: true))
+                checks.append(
+                    Check(
+                        name: "\(metric.rawValue)/iteration testable", measured: "not testable: ± \(figure(truth.tolerance[metric])) admits 0",
+                        declared: "tolerance below \(figure(abs(truth.perIteration[metric])))", passed: true))
             }
             if untestable.count == declaredMetrics.count, !isSublinear(truth) {
-                checks.append(Check(
-                    name: "leak testable",
-                    measured: declaredMetrics.isEmpty ? "no figure per iteration" : "every figure's tolerance admits 0",
-                    declared: "a leak declares at least one figure its tolerance tells from 0", passed: false))
+                checks.append(
+                    Check(
+                        name: "leak testable",
+                        measured: declaredMetrics.isEmpty ? "no figure per iteration" : "every figure's tolerance admits 0",
+                        declared: "a leak declares at least one figure its tolerance tells from 0", passed: false))
             }
         }
         var onset = 0
@@ -47,30 +49,35 @@ extension TruthAudit {
                 // Blocks per iteration are the heap part's second figure and noisier (runtime
                 // bookkeeping comes and goes); its bytes carry the onset check.
                 let both = agrees(rate, value, tolerance) && (accelerating || started || metric == .objects)
-                checks.append(Check(
-                    name: "\(metric.rawValue)/iteration\(window)\(label)",
-                    measured: abs(early - rate) <= max(0.005, tolerance / 10) ? figure(rate) : "\(figure(rate)) (first quarter \(figure(early)))",
-                    declared: declared(value, tolerance) + (truth.rateVaries ? " (varies)" : ""),
-                    passed: both))
+                checks.append(
+                    Check(
+                        name: "\(metric.rawValue)/iteration\(window)\(label)",
+                        measured: abs(early - rate) <= max(0.005, tolerance / 10) ? figure(rate) : "\(figure(rate)) (first quarter \(figure(early)))",
+                        declared: declared(value, tolerance) + (truth.rateVaries ? " (varies)" : ""),
+                        passed: both))
             }
             // Before the onset: the mean rate from the baseline to the onset, not a robust slope,
             // which would ignore a leak that starts a little earlier than declared.
             let flatUntil = leaksHere ? onset : run.workloadIterations
             if flatUntil > 0, truth.perIteration[metric] != 0,
-               let before = LeakMeasurement.meanRate(metric, in: trace, from: 0, to: flatUntil) {
-                checks.append(Check(
-                    name: "\(metric.rawValue)/iteration before iteration \(flatUntil)\(label)", measured: figure(before),
-                    declared: declared(0, tolerance), passed: agrees(before, 0, tolerance)))
+                let before = LeakMeasurement.meanRate(metric, in: trace, from: 0, to: flatUntil)
+            {
+                checks.append(
+                    Check(
+                        name: "\(metric.rawValue)/iteration before iteration \(flatUntil)\(label)", measured: figure(before),
+                        declared: declared(0, tolerance), passed: agrees(before, 0, tolerance)))
             }
         }
         // What leaked stays: a look-alike gives its growth back in settle, a leak does not.
         for metric in [LeakMetric.bytes, .fds, .threads] where leaksHere && truth.perIteration[metric] > 0 {
             guard let shape = BoundedShape.measure(trace, metric: metric.sampleMetric),
-                  shape.workloadGrowth > 0 else { continue }
+                shape.workloadGrowth > 0
+            else { continue }
             let kept = shape.settledGrowth / shape.workloadGrowth
-            checks.append(Check(
-                name: "\(metric.rawValue) kept after settle\(label)", measured: "\(Int((kept * 100).rounded())) % of the workload's growth",
-                declared: "at least half (a leak is not given back)", passed: kept >= 0.5))
+            checks.append(
+                Check(
+                    name: "\(metric.rawValue) kept after settle\(label)", measured: "\(Int((kept * 100).rounded())) % of the workload's growth",
+                    declared: "at least half (a leak is not given back)", passed: kept >= 0.5))
         }
         return checks
     }
@@ -85,17 +92,21 @@ extension TruthAudit {
         var checks: [Check] = []
         for metric in sublinearMetrics(truth) {
             guard let short = LeakMeasurement.heldAfterSettle(metric, in: primary.trace),
-                  let long = LeakMeasurement.heldAfterSettle(metric, in: longer.trace) else { continue }
+                let long = LeakMeasurement.heldAfterSettle(metric, in: longer.trace)
+            else { continue }
             let allowance = scalingAllowance(metric)
-            checks.append(Check(
-                name: "\(metric.rawValue) held after settle grows with N",
-                measured: "\(figure(short)) at \(primary.workloadIterations) it., \(figure(long)) at \(longer.workloadIterations)",
-                declared: "more than \(figure(allowance)) added", passed: long - short > allowance))
+            checks.append(
+                Check(
+                    name: "\(metric.rawValue) held after settle grows with N",
+                    measured: "\(figure(short)) at \(primary.workloadIterations) it., \(figure(long)) at \(longer.workloadIterations)",
+                    declared: "more than \(figure(allowance)) added", passed: long - short > allowance))
             if let first = LeakMeasurement.slope(metric, in: primary.trace),
-               let second = LeakMeasurement.slope(metric, in: longer.trace) {
-                checks.append(Check(
-                    name: "\(metric.rawValue)/iteration falls", measured: "\(figure(first)) → \(figure(second))",
-                    declared: "below ¾ of the shorter run's rate (slower than linear)", passed: second < 0.75 * first))
+                let second = LeakMeasurement.slope(metric, in: longer.trace)
+            {
+                checks.append(
+                    Check(
+                        name: "\(metric.rawValue)/iteration falls", measured: "\(figure(first)) → \(figure(second))",
+                        declared: "below ¾ of the shorter run's rate (slower than linear)", passed: second < 0.75 * first))
             }
         }
         return checks
@@ -104,12 +115,15 @@ extension TruthAudit {
     /// A superlinear leak: the longer run's rate is higher than the shorter's.
     static func acceleratingChecks(primary: RunRecord, longer: RunRecord?) -> [Check] {
         guard let longer, let first = LeakMeasurement.slope(.bytes, in: primary.trace),
-              let second = LeakMeasurement.slope(.bytes, in: longer.trace) else {
+            let second = LeakMeasurement.slope(.bytes, in: longer.trace)
+        else {
             return [Check(name: "bytes/iteration rises", measured: "no longer run", declared: "a run at 4N", passed: false)]
         }
-        return [Check(
-            name: "bytes/iteration rises", measured: "\(figure(first)) → \(figure(second)) at \(longer.workloadIterations) it.",
-            declared: "above 1¼ × the shorter run's rate (faster than linear)", passed: second > 1.25 * first)]
+        return [
+            Check(
+                name: "bytes/iteration rises", measured: "\(figure(first)) → \(figure(second)) at \(longer.workloadIterations) it.",
+                declared: "above 1¼ × the shorter run's rate (faster than linear)", passed: second > 1.25 * first)
+        ]
     }
 
     static func isSublinear(_ truth: GroundTruth) -> Bool {
@@ -120,13 +134,14 @@ extension TruthAudit {
     static func sublinearMetrics(_ truth: GroundTruth) -> [LeakMetric] {
         var metrics: [LeakMetric] = []
         for part in truth.parts {
-            let metric: LeakMetric = switch part.kind {
-            case .heap: .bytes
-            case .nonHeapMemory: .nonHeapBytes
-            case .fds: .fds
-            case .threads: .threads
-            case .tasks: .tasks
-            }
+            let metric: LeakMetric =
+                switch part.kind {
+                case .heap: .bytes
+                case .nonHeapMemory: .nonHeapBytes
+                case .fds: .fds
+                case .threads: .threads
+                case .tasks: .tasks
+                }
             if !metrics.contains(metric) { metrics.append(metric) }
         }
         return metrics.isEmpty ? [.bytes] : metrics

@@ -81,9 +81,10 @@ public enum TruthAudit {
         guard declared.expectedOutcome == .completed, outcomeCheck.passed else { return [outcomeCheck] }
         var longer = evidence.longer
         if let run = longer, run.outcome != .completed {
-            checks.append(Check(
-                name: "outcome at \(run.workloadIterations) it.", measured: run.outcome.rawValue + (run.outcomeDetail.map { " (\($0))" } ?? ""),
-                declared: expected, passed: false))
+            checks.append(
+                Check(
+                    name: "outcome at \(run.workloadIterations) it.", measured: run.outcome.rawValue + (run.outcomeDetail.map { " (\($0))" } ?? ""),
+                    declared: expected, passed: false))
             longer = nil
         }
 

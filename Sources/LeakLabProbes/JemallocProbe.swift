@@ -7,13 +7,15 @@ import LeakLabModel
 /// Each name is turned into a MIB once (`mallctlnametomib`); a sample then refreshes `epoch` and
 /// reads by MIB, which allocates nothing (reading by name costs ~1.5 µs and 720 B more per sample).
 public final class JemallocProbe: Probe {
-    typealias MallctlByMIB = @convention(c) (
-        UnsafePointer<Int>?, Int, UnsafeMutableRawPointer?, UnsafeMutablePointer<Int>?, UnsafeMutableRawPointer?, Int
-    ) -> Int32
+    typealias MallctlByMIB =
+        @convention(c) (
+            UnsafePointer<Int>?, Int, UnsafeMutableRawPointer?, UnsafeMutablePointer<Int>?, UnsafeMutableRawPointer?, Int
+        ) -> Int32
     typealias MallctlNameToMIB = @convention(c) (UnsafePointer<CChar>?, UnsafeMutablePointer<Int>?, UnsafeMutablePointer<Int>?) -> Int32
-    typealias Mallctl = @convention(c) (
-        UnsafePointer<CChar>?, UnsafeMutableRawPointer?, UnsafeMutablePointer<Int>?, UnsafeMutableRawPointer?, Int
-    ) -> Int32
+    typealias Mallctl =
+        @convention(c) (
+            UnsafePointer<CChar>?, UnsafeMutableRawPointer?, UnsafeMutablePointer<Int>?, UnsafeMutableRawPointer?, Int
+        ) -> Int32
 
     /// A statistic: its mallctl name, the metric it feeds, and whether it is a 64-bit counter
     /// (`uint64_t`) rather than a `size_t`.
@@ -46,8 +48,8 @@ public final class JemallocProbe: Probe {
     /// Finds jemalloc in the process; `nil` when `mallctl` is not there (another allocator serves).
     public init?() {
         guard let mallctlSymbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallctl"),
-              let nameToMIBSymbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallctlnametomib"),
-              let byMIBSymbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallctlbymib")
+            let nameToMIBSymbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallctlnametomib"),
+            let byMIBSymbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallctlbymib")
         else { return nil }
         let mallctl = unsafeBitCast(mallctlSymbol, to: Mallctl.self)
         self.mallctl = mallctl

@@ -25,6 +25,12 @@ public struct ConfigurationRow: Codable, Equatable {
     /// The median allocated growth against the declared truth (tolerance as declared); absent for
     /// bounded variants and allocators that count nothing.
     public var allocatedCheck: GrowthCheck?
+    /// Workload iterations of the longer run that judged ``allocatedCheck`` instead of the
+    /// seeds: a clean variant whose growth at N was above its tolerance runs once more at
+    /// ``AllocatorComparison/longerRunFactor`` × N, and that run's growth is the authority, as in
+    /// the audit (a one-off step, such as a new worker thread's caches filling, spreads over 4×
+    /// the iterations; a leak's rate stays). Absent when the seeds were judged.
+    public var longerRunIterations: Int?
     /// RSS growth per workload iteration (/proc), bytes.
     public var rssPerIteration: Spread?
     public var peakRSS: Int?
@@ -53,7 +59,7 @@ public struct ConfigurationRow: Codable, Equatable {
         public var afterSettle: Double?
     }
 
-    public init(configuration: AllocatorConfiguration, runs: [RunRecord]) {
+    public init(configuration: AllocatorConfiguration, runs: [RunRecord], longer: RunRecord? = nil) {
         let figures = runs.map(RunFigures.init)
         let first = runs[0]
         self.configuration = configuration.name
@@ -66,7 +72,12 @@ public struct ConfigurationRow: Codable, Equatable {
         allocatedPerIteration = Spread(figures.compactMap(\.growth.bytes))
         allocatedSource = allocatedPerIteration == nil ? nil : RunFigures.allocatedSource(first.allocator.active)
         if let median = allocatedPerIteration?.median {
-            allocatedCheck = Growth(bytes: median).comparison(with: first.truth, countedBy: first.allocator.active ?? first.allocator.requested).first { $0.metric == "bytes" }
+            let counter = first.allocator.active ?? first.allocator.requested
+            allocatedCheck = Growth(bytes: median).comparison(with: first.truth, countedBy: counter).first { $0.metric == "bytes" }
+            if allocatedCheck?.withinTolerance == false, let longer, let rate = RunFigures(longer).growth.bytes {
+                allocatedCheck = Growth(bytes: rate).comparison(with: longer.truth, countedBy: counter).first { $0.metric == "bytes" }
+                longerRunIterations = longer.workloadIterations
+            }
         }
         rssPerIteration = Spread(figures.compactMap(\.growth.rss))
         func median(_ values: [Int?]) -> Int? { RobustStatistics.median(values.compactMap { $0.map(Double.init) }).map { Int($0.rounded()) } }

@@ -42,10 +42,41 @@ extension AllocatorComparison {
         return plans
     }
 
-    /// Runs the plans `jobs` at a time, each judged by every built-in detector, and compares them.
+    /// Runs the plans `jobs` at a time, each judged by every built-in detector, and compares them;
+    /// then runs once more, at ``longerRunFactor`` × N, each exact row of a clean variant whose
+    /// growth was above its tolerance (``ConfigurationRow/longerRunIterations``).
     public static func run(_ plans: [Plan], configurations: [AllocatorConfiguration], jobs: Int, quiet: Bool) -> AllocatorComparison {
+        let (runs, errors) = execute(plans, jobs: jobs, label: "compare-allocators", quiet: quiet)
+        let first = AllocatorComparison(configurations: configurations, runs: runs, errors: errors)
+        let longer = longerPlans(for: first, plans: plans)
+        guard !longer.isEmpty else { return first }
+        let (confirmations, more) = execute(longer, jobs: jobs, label: "compare-allocators, \(longerRunFactor)N", quiet: quiet)
+        return AllocatorComparison(configurations: configurations, runs: runs, errors: errors + more, confirmations: confirmations)
+    }
+
+    /// One plan at ``longerRunFactor`` × N for every exact row of a clean variant whose allocated
+    /// growth failed its check: the first seed's plan, longer.
+    static func longerPlans(for comparison: AllocatorComparison, plans: [Plan]) -> [Plan] {
+        var longer: [Plan] = []
+        for variant in comparison.variants where variant.truth.verdict == .clean {
+            for row in variant.rows where row.exactCounts && row.allocatedCheck?.withinTolerance == false {
+                guard
+                    var planned = plans.first(where: {
+                        RunKey.variant($0.plan) == "\(variant.scenario)/\(variant.variant)" && $0.configuration.name == row.configuration
+                    }),
+                    let record = comparison.runs.first(where: { $0.key == "\(variant.scenario)/\(variant.variant)" && $0.configuration == row.configuration })
+                else { continue }
+                planned.plan.workloadIterations = record.workloadIterations * longerRunFactor
+                longer.append(planned)
+            }
+        }
+        return longer
+    }
+
+    /// Runs `plans`, each judged by every built-in detector; the records carry their configuration.
+    static func execute(_ plans: [Plan], jobs: Int, label: String, quiet: Bool) -> (runs: [RunRecord], errors: [String]) {
         let detectors = DetectorRegistry.builtIns
-        let progress = MatrixProgress(total: plans.count, label: "compare-allocators", quiet: quiet)
+        let progress = MatrixProgress(total: plans.count, label: label, quiet: quiet)
         let results = MatrixRunner(runner: .besideCurrentExecutable(), jobs: jobs).run(
             plans.map(\.plan), finishing: { $0.judged(by: detectors) }
         ) { index, result in
@@ -67,7 +98,7 @@ extension AllocatorComparison {
             case .failure(let error): errors.append("\(RunKey.variant(planned.plan)) [\(planned.configuration.name)]: \(error)")
             }
         }
-        return AllocatorComparison(configurations: configurations, runs: runs, errors: errors)
+        return (runs, errors)
     }
 }
 

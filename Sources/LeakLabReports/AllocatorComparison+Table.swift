@@ -29,24 +29,29 @@ extension AllocatorComparison {
         let truth = variant.truth
         var head = "\(variant.key)  \(variant.role.rawValue)  truth: \(truth.verdict.rawValue)"
         if truth.verdict != .bounded {
-            let parts = [(" B", truth.perIteration.bytes, truth.tolerance.bytes), (" fd", truth.perIteration.fds, 0), (" thread", truth.perIteration.threads, 0)]
-                .filter { $0.1 != 0 || $0.0 == " B" }.map { "\(Format.rate($0.1))\($0.2 > 0 ? " ± " + Format.rate($0.2) : "")\($0.0)" }
+            let parts = [
+                (" B", truth.perIteration.bytes, truth.tolerance.bytes), (" fd", truth.perIteration.fds, 0), (" thread", truth.perIteration.threads, 0),
+            ]
+            .filter { $0.1 != 0 || $0.0 == " B" }.map { "\(Format.rate($0.1))\($0.2 > 0 ? " ± " + Format.rate($0.2) : "")\($0.0)" }
             if !parts.isEmpty { head += " (\(parts.joined(separator: ", ")) per iteration)" }
         }
         var lines = [Terminal.style(head, "1")]
         lines.append("  " + columns.map { cell($0.0, $0.1) }.joined())
         for row in variant.rows {
-            lines.append("  " + Self.row(row).enumerated().map { cell($1, columns[$0].1) }.joined()
-                + (row.outcome == .completed ? "" : Terminal.style("  \(row.outcome.rawValue)", "31")))
+            lines.append(
+                "  " + Self.row(row).enumerated().map { cell($1, columns[$0].1) }.joined()
+                    + (row.outcome == .completed ? "" : Terminal.style("  \(row.outcome.rawValue)", "31")))
         }
         for difference in variant.resourceDifferences {
             lines.append("  " + Terminal.style("! \(difference)", "31"))
         }
         guard !variant.detectors.isEmpty else { return lines }
         let width = max(11, (variant.rows.map(\.configuration.count).max() ?? 0) + 2)
-        lines.append("  " + cell("detector", 16) + variant.rows.map { cell($0.configuration, width) }.joined())
+        // Wide enough for every name: "allocation-counter" is 18 characters.
+        let nameWidth = max(16, (variant.detectors.map(\.detector.count).max() ?? 0) + 2)
+        lines.append("  " + cell("detector", nameWidth) + variant.rows.map { cell($0.configuration, width) }.joined())
         for detector in variant.detectors {
-            let text = "  " + cell(detector.detector, 16) + detector.cells.map { cell(verdictText($0), width) }.joined()
+            let text = "  " + cell(detector.detector, nameWidth) + detector.cells.map { cell(verdictText($0), width) }.joined()
             lines.append(detector.changesWithConfiguration ? Terminal.style(text + "← changes with the configuration", "33") : text)
         }
         return lines
@@ -57,7 +62,8 @@ extension AllocatorComparison {
         let active = row.allocator.active.map { $0 == requested ? "\($0) ✓" : "\($0) ✗!" } ?? "unknown ✗!"
         // RSS that rose during settle is shown as such, not as a negative amount given back.
         let givenBack = row.givenBack.map { bytes in
-            bytes < 0 ? "none, rose \(Format.bytes(-bytes))"
+            bytes < 0
+                ? "none, rose \(Format.bytes(-bytes))"
                 : Format.bytes(bytes) + (row.givenBackFraction.map { String(format: " (%.0f%%)", $0 * 100) } ?? "")
         }
         let took = row.giveBackMillis.map { String(format: "%.0f ms", $0) } ?? (row.givenBack == nil ? "-" : "n/a")
@@ -67,7 +73,10 @@ extension AllocatorComparison {
         }
         var allocated = row.allocatedPerIteration.map { spread($0) } ?? "not measured"
         if row.allocatedPerIteration != nil, !row.exactCounts { allocated = "≈" + allocated }
-        if let check = row.allocatedCheck, row.exactCounts { allocated += check.withinTolerance ? " ✓" : " ✗" }
+        if let check = row.allocatedCheck, row.exactCounts {
+            allocated += check.withinTolerance ? " ✓" : " ✗"
+            if let iterations = row.longerRunIterations { allocated += " @\(iterations)" }
+        }
         return [
             row.configuration, active, allocated,
             row.rssPerIteration.map { spread($0) } ?? "-",
@@ -94,7 +103,9 @@ extension AllocatorComparison {
     }
 
     public func summary() -> [String] {
-        var lines = ["Given back after settle: median share of the workload's RSS growth, over variants whose RSS grew ≥ \(Format.bytes(RunFigures.minimumGrowthToJudge)); median time until RSS stopped falling"]
+        var lines = [
+            "Given back after settle: median share of the workload's RSS growth, over variants whose RSS grew ≥ \(Format.bytes(RunFigures.minimumGrowthToJudge)); median time until RSS stopped falling"
+        ]
         let all = variants.flatMap(\.rows)
         var parts: [String] = []
         for configuration in configurations {
@@ -107,13 +118,17 @@ extension AllocatorComparison {
         lines.append("  " + parts.joined(separator: "   "))
         let misses = all.filter { $0.exactCounts && $0.allocatedCheck?.withinTolerance == false }
         let checked = all.filter { $0.exactCounts && $0.allocatedCheck != nil }
-        lines.append("Allocated growth within the declared tolerance of the truth: \(checked.count - misses.count) of \(checked.count) exact rows" + (misses.isEmpty ? "" : Terminal.style(" (✗ marks the others)", "33")))
+        lines.append(
+            "Allocated growth within the declared tolerance of the truth: \(checked.count - misses.count) of \(checked.count) exact rows"
+                + (misses.isEmpty ? "" : Terminal.style(" (✗ marks the others)", "33")))
         var changes: [String: Int] = [:]
         for variant in variants { for detector in variant.detectors where detector.changesWithConfiguration { changes[detector.detector, default: 0] += 1 } }
         let changed = changes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         lines.append("Verdicts that change with the configuration: \(changes.values.reduce(0, +))\(changed.isEmpty ? "" : " (\(changed))")")
         let differences = variants.flatMap(\.resourceDifferences).count
-        lines.append("fds/threads growth equal under every configuration: \(differences == 0 ? "yes" : Terminal.style("NO, \(differences) difference(s) (marked !)", "31"))")
+        lines.append(
+            "fds/threads growth equal under every configuration: \(differences == 0 ? "yes" : Terminal.style("NO, \(differences) difference(s) (marked !)", "31"))"
+        )
         if allocatorMismatches.isEmpty {
             lines.append("Allocator check: all \(runs.count) runs verified (active = requested)")
         } else {
@@ -129,7 +144,8 @@ extension AllocatorComparison {
         "               with MALLOC_CONF=\(AllocatorConfiguration.exactJemallocConf) (exact counts, as run/audit/validate) unless they set tcache.",
         "  alloc/it     heap growth per workload iteration as the allocator counts it (Theil–Sen slope of `allocated`),",
         "               median [lowest…highest] over --repeat seeds; ✓/✗ within the declared tolerance of the truth",
-        "               (a clean variant's only above it: giving back what warm-up built is no miscount);",
+        "               (a clean variant's only above it: giving back what warm-up built is no miscount); '@N': a clean",
+        "               variant above its tolerance ran once more at \(AllocatorComparison.longerRunFactor)× the iterations, and that run's growth is judged (as in audit);",
         "               ≈ approximate (the allocator's thread cache on). jemalloc mallctl stats.allocated; glibc mallinfo2",
         "               uordblks+hblkhd; tcmalloc generic.current_allocated_bytes; mimalloc: not measured (see the note).",
         "               Truths are declared as jemalloc counts bytes (its size classes); glibc counts chunks with their",

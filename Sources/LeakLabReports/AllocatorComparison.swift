@@ -33,13 +33,21 @@ public struct AllocatorComparison: Codable, Equatable {
     public var errors: [String]
     /// Every run in full (samples, verdicts), in matrix order.
     public var runs: [RunRecord]
+    /// Runs of ``longerRunFactor`` × N iterations, made for the exact rows of clean variants
+    /// whose growth at N was above their tolerance (``ConfigurationRow/longerRunIterations``).
+    public var confirmations: [RunRecord]?
+
+    /// How much longer the run that confirms a clean row's growth is: the audit's factor.
+    public static let longerRunFactor = TruthAudit.longerRunFactor
 
     /// Why mimalloc has no allocated or fragmentation figure: checked against Debian's
     /// libmimalloc2.0 (2.0.9) by calling its exports through dlsym in a preloaded child.
-    public static let mimallocNote = "mimalloc: allocated bytes and fragmentation are not measured. Debian's libmimalloc2.0 is built without statistics (MI_STAT=0): mi_stats_print_out prints only reserved/committed/segment lines, with no allocated or requested bytes ('touched' and 'pages' move only on free and go negative); mi_process_info's current_rss is the committed size (32 MiB from the first segment, constant), not resident pages. RSS (/proc) is its only honest figure."
+    public static let mimallocNote =
+        "mimalloc: allocated bytes and fragmentation are not measured. Debian's libmimalloc2.0 is built without statistics (MI_STAT=0): mi_stats_print_out prints only reserved/committed/segment lines, with no allocated or requested bytes ('touched' and 'pages' move only on free and go negative); mi_process_info's current_rss is the committed size (32 MiB from the first segment, constant), not resident pages. RSS (/proc) is its only honest figure."
 
-    public init(configurations: [AllocatorConfiguration], runs: [RunRecord], errors: [String] = []) {
+    public init(configurations: [AllocatorConfiguration], runs: [RunRecord], errors: [String] = [], confirmations: [RunRecord] = []) {
         self.configurations = configurations
+        self.confirmations = confirmations.isEmpty ? nil : confirmations
         allocators = configurations.map(\.allocator).reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
         self.runs = runs
         self.errors = errors
@@ -52,14 +60,20 @@ public struct AllocatorComparison: Codable, Equatable {
             if grouped[run.key] == nil { order.append(run.key) }
             grouped[run.key, default: []].append(run)
         }
-        variants = order.map { VariantComparison(runs: grouped[$0]!, configurations: configurations) }
+        variants = order.map { key in
+            VariantComparison(runs: grouped[key]!, configurations: configurations, longer: confirmations.filter { $0.key == key })
+        }
         var notes: [String] = []
         for configuration in configurations where !configuration.exactCounts {
             switch configuration.allocator {
             case .glibc:
-                notes.append("\(configuration.name): glibc's per-thread cache is on (tcache_count ≠ 0), so freed chunks parked in it still count as in use: its alloc/it is approximate (≈). The `glibc` row (tcache_count=0) is the exact figure, as in run --allocator glibc.")
+                notes.append(
+                    "\(configuration.name): glibc's per-thread cache is on (tcache_count ≠ 0), so freed chunks parked in it still count as in use: its alloc/it is approximate (≈). The `glibc` row (tcache_count=0) is the exact figure, as in run --allocator glibc."
+                )
             default:
-                notes.append("\(configuration.name): jemalloc's thread cache is on, so allocated counts freed blocks still cached as allocated (a few KiB, varying): its alloc/it is approximate (≈). The `jemalloc` row (\(AllocatorConfiguration.exactJemallocConf)) is the exact figure, as in run/audit/validate.")
+                notes.append(
+                    "\(configuration.name): jemalloc's thread cache is on, so allocated counts freed blocks still cached as allocated (a few KiB, varying): its alloc/it is approximate (≈). The `jemalloc` row (\(AllocatorConfiguration.exactJemallocConf)) is the exact figure, as in run/audit/validate."
+                )
             }
         }
         if allocators.contains(.mimalloc) { notes.append(Self.mimallocNote) }
@@ -95,7 +109,9 @@ public struct VariantComparison: Codable, Equatable {
     /// fds and threads per iteration may differ by this much between allocators (sampling noise).
     public static let resourceTolerance = 0.1
 
-    public init(runs records: [RunRecord], configurations: [AllocatorConfiguration]) {
+    /// - Parameter longer: runs at ``AllocatorComparison/longerRunFactor`` × N of this variant,
+    ///   at most one per configuration.
+    public init(runs records: [RunRecord], configurations: [AllocatorConfiguration], longer: [RunRecord] = []) {
         let first = records[0]
         scenario = first.scenario
         variant = first.variant
@@ -106,13 +122,14 @@ public struct VariantComparison: Codable, Equatable {
         rows = byName.map { runs in
             let name = runs[0].configuration ?? runs[0].allocator.requested.rawValue
             let configuration = configurations.first { $0.name == name } ?? AllocatorConfiguration(name: name, allocator: runs[0].allocator.requested)
-            return ConfigurationRow(configuration: configuration, runs: runs)
+            return ConfigurationRow(configuration: configuration, runs: runs, longer: longer.first { $0.configuration == name })
         }
         resourceDifferences = []
         for (name, value) in [("fds", \ConfigurationRow.fdsPerIteration), ("threads", \ConfigurationRow.threadsPerIteration)] {
             let measured = rows.compactMap { row in row[keyPath: value].map { (row.configuration, $0) } }
             guard let low = measured.map(\.1).min(), let high = measured.map(\.1).max(),
-                  high - low > Self.resourceTolerance else { continue }
+                high - low > Self.resourceTolerance
+            else { continue }
             let each = measured.map { "\($0.0) \(Format.rate($0.1))" }.joined(separator: ", ")
             resourceDifferences.append("\(name) per iteration differs between configurations: \(each)")
         }

@@ -39,22 +39,25 @@ public enum AuditCampaign {
                 // A rate that varies by design (scheduling, a race) may land outside its spread on a
                 // busy machine: a second pair of runs decides, and both are shown.
                 if truth.rateVaries, checks.contains(where: { !$0.passed }),
-                   checks.filter({ !$0.passed }).allSatisfy({ $0.name.contains("/iteration") }),
-                   case .success(let second) = Result(catching: { () throws(RunnerError) in try Runner.besideCurrentExecutable().run(plan) }),
-                   case .success(let secondLonger) = Result(catching: { () throws(RunnerError) in try Runner.besideCurrentExecutable().run(plans[index + 1]) }) {
+                    checks.filter({ !$0.passed }).allSatisfy({ $0.name.contains("/iteration") }),
+                    case .success(let second) = Result(catching: { () throws(RunnerError) in try Runner.besideCurrentExecutable().run(plan) }),
+                    case .success(let secondLonger) = Result(catching: { () throws(RunnerError) in try Runner.besideCurrentExecutable().run(plans[index + 1]) })
+                {
                     let again = TruthAudit.checks(for: TruthAudit.Evidence(primary: second, longer: secondLonger))
                     if again.allSatisfy(\.passed) {
                         let first = checks.filter { !$0.passed }.map { "\($0.name) \($0.measured)" }.joined(separator: "; ")
                         checks = again
-                        checks.append(TruthAudit.Check(
-                            name: "rate varies: second pair", measured: "first pair outside the spread (\(first))",
-                            declared: "a second pair within it", passed: true))
+                        checks.append(
+                            TruthAudit.Check(
+                                name: "rate varies: second pair", measured: "first pair outside the spread (\(first))",
+                                declared: "a second pair within it", passed: true))
                         evidence = TruthAudit.Evidence(primary: second, longer: secondLonger)
                     }
                 }
                 if TruthAudit.needsConfirmingPair(checks),
-                   case .success(let second) = Result(catching: { () throws(RunnerError) in try Runner.besideCurrentExecutable().run(plan) }),
-                   case .success(let secondLonger) = Result(catching: { () throws(RunnerError) in try Runner.besideCurrentExecutable().run(plans[index + 1]) }) {
+                    case .success(let second) = Result(catching: { () throws(RunnerError) in try Runner.besideCurrentExecutable().run(plan) }),
+                    case .success(let secondLonger) = Result(catching: { () throws(RunnerError) in try Runner.besideCurrentExecutable().run(plans[index + 1]) })
+                {
                     evidence.confirmingPair = (second, secondLonger)
                     checks = TruthAudit.checks(for: evidence)
                 }
@@ -63,9 +66,12 @@ public enum AuditCampaign {
                 // A variant whose own truth fails has no truth to mutate: its mutants are not scored.
                 if mutants, row.passed { mutantResults += MutantResult.results(variant: key, evidence: evidence) }
             case (.failure(let error), _):
-                rows.append(AuditRow(variant: key, role: plan.variant.role.rawValue, verdict: truth.verdict.rawValue, checks: [
-                    TruthAudit.Check(name: "run", measured: error.description, declared: "runs", passed: false),
-                ]))
+                rows.append(
+                    AuditRow(
+                        variant: key, role: plan.variant.role.rawValue, verdict: truth.verdict.rawValue,
+                        checks: [
+                            TruthAudit.Check(name: "run", measured: error.description, declared: "runs", passed: false)
+                        ]))
             }
         }
         return Outcome(rows: rows, mutantResults: mutantResults)

@@ -37,14 +37,19 @@ public struct AuditRow: Codable {
     public static func table(_ rows: [AuditRow]) -> String {
         let width = min(56, (rows.map(\.variant.count).max() ?? 10) + 2)
         let checkWidth = min(60, (rows.flatMap(\.checks).map(\.name.count).max() ?? 20) + 2)
-        var lines = ["\("variant".padding(toLength: width, withPad: " ", startingAt: 0))role    truth    \("check".padding(toLength: checkWidth, withPad: " ", startingAt: 0))measured  /  declared"]
+        var lines = [
+            "\("variant".padding(toLength: width, withPad: " ", startingAt: 0))role    truth    \("check".padding(toLength: checkWidth, withPad: " ", startingAt: 0))measured  /  declared"
+        ]
         for row in rows {
             for (index, check) in row.checks.enumerated() {
                 let name = index == 0 ? row.variant : ""
                 let role = index == 0 ? row.role : ""
                 let truth = index == 0 ? row.verdict : ""
                 let mark = check.passed ? Terminal.style("ok", "32") : Terminal.style("MISMATCH", "31")
-                lines.append(UntrustedText.clean("\(name.padding(toLength: width, withPad: " ", startingAt: 0))\(role.padding(toLength: 8, withPad: " ", startingAt: 0))\(truth.padding(toLength: 9, withPad: " ", startingAt: 0))\(check.name.padding(toLength: checkWidth, withPad: " ", startingAt: 0))\(check.measured)  /  \(check.declared)") + "  \(mark)")
+                lines.append(
+                    UntrustedText.clean(
+                        "\(name.padding(toLength: width, withPad: " ", startingAt: 0))\(role.padding(toLength: 8, withPad: " ", startingAt: 0))\(truth.padding(toLength: 9, withPad: " ", startingAt: 0))\(check.name.padding(toLength: checkWidth, withPad: " ", startingAt: 0))\(check.measured)  /  \(check.declared)"
+                    ) + "  \(mark)")
             }
         }
         return lines.joined(separator: "\n")
@@ -80,13 +85,16 @@ public struct MutationSummary: Codable {
     }
 
     public var text: String {
-        var lines = [score.map { "mutants: \(killed) of \(mutants) killed (score \(String(format: "%.3f", $0)))" }
-            ?? "mutants: none scored (no variant has a per-iteration truth the audit could flip; a declared outcome alone is checked but not mutated)"]
+        var lines = [
+            score.map { "mutants: \(killed) of \(mutants) killed (score \(String(format: "%.3f", $0)))" }
+                ?? "mutants: none scored (no variant has a per-iteration truth the audit could flip; a declared outcome alone is checked but not mutated)"
+        ]
         if !notScored.isEmpty {
             lines.append(UntrustedText.clean("  not scored (their declared truth fails the audit): \(notScored.joined(separator: ", "))"))
         }
         for survivor in survivors {
-            lines.append(UntrustedText.clean("  survived: \(survivor.variant) \(survivor.mutation.rawValue) — the audit cannot tell it apart: \(survivor.why ?? "")"))
+            lines.append(
+                UntrustedText.clean("  survived: \(survivor.variant) \(survivor.mutation.rawValue) — the audit cannot tell it apart: \(survivor.why ?? "")"))
         }
         return lines.joined(separator: "\n")
     }

@@ -18,11 +18,14 @@ public enum BaselineFile {
                 throw RunnerError.usage("--baseline \(path): schema \(ValidateDocument.currentSchema), but not a whole validate result: \(error)")
             }
             if let shard = document.shard {
-                throw RunnerError.usage("\(path) is shard \(shard) of a validate result, not the whole matrix: join the shards with `leaklab merge --json FILE` and use FILE")
+                throw RunnerError.usage(
+                    "\(path) is shard \(shard) of a validate result, not the whole matrix: join the shards with `leaklab merge --json FILE` and use FILE")
             }
             return Baseline(scores: document.detectors, runs: document.runs)
         } catch .wrongSchema(found: let schema, expected: let expected) {
-            throw RunnerError.usage("--baseline \(path) has schema \"\(schema)\": it takes a baseline (\(expected), written by --update-baseline) or a validate --json result (\(ValidateDocument.currentSchema))")
+            throw RunnerError.usage(
+                "--baseline \(path) has schema \"\(schema)\": it takes a baseline (\(expected), written by --update-baseline) or a validate --json result (\(ValidateDocument.currentSchema))"
+            )
         } catch {
             throw RunnerError.usage("--baseline \(path): \(error)")
         }

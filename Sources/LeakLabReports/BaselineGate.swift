@@ -83,8 +83,8 @@ public struct BaselineGate {
                 for cell in pending where cell.plan == index {
                     tries[cell, default: 1] += 1
                     guard let verdict = record.verdict(of: cell.detector),
-                          Baseline.correctness(of: verdict, in: record) == .correct,
-                          let position = scored[index]!.verdicts.firstIndex(where: { $0.detector == cell.detector })
+                        Baseline.correctness(of: verdict, in: record) == .correct,
+                        let position = scored[index]!.verdicts.firstIndex(where: { $0.detector == cell.detector })
                     else { continue }
                     scored[index]!.verdicts[position] = verdict
                     rightAgain.insert(cell)
@@ -107,9 +107,10 @@ public struct BaselineGate {
                 verdict.note = "scored as in the baseline: a known flaky verdict, wrong in all \(tries[cell]!) runs here (\(verdict.note ?? "no note"))"
                 scored[cell.plan]!.verdicts[position] = verdict
             }
-            flaky.append(FlakyCell(
-                detector: cell.detector, run: record.repeatKey, runs: tries[cell]!, rightRuns: isRightAgain ? 1 : 0,
-                baselineFlipRate: known > 0 ? known : nil))
+            flaky.append(
+                FlakyCell(
+                    detector: cell.detector, run: record.repeatKey, runs: tries[cell]!, rightRuns: isRightAgain ? 1 : 0,
+                    baselineFlipRate: known > 0 ? known : nil))
         }
         let records = indices.map { scored[$0]! }
         let current = Baseline(scores: Scoring.score(records, detectors: names), runs: records)

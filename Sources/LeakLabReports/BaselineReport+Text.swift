@@ -13,7 +13,8 @@ public enum BaselineReport {
         for change in comparison.improvements { lines.append("  better: \(change)") }
         for cell in comparison.flaky ?? [] { lines.append("  flaky (not a regression): \(cell)") }
         if !comparison.unmatched.isEmpty {
-            lines.append("  not compared (only on one side): \(comparison.unmatched.prefix(8).joined(separator: ", "))\(comparison.unmatched.count > 8 ? ", …" : "")")
+            lines.append(
+                "  not compared (only on one side): \(comparison.unmatched.prefix(8).joined(separator: ", "))\(comparison.unmatched.count > 8 ? ", …" : "")")
         }
         return lines.joined(separator: "\n")
     }

@@ -42,7 +42,9 @@ public enum DetectorCatalog {
                 } else if let detector = DetectorRegistry.detector(named: name) {
                     chosen.append(detector)
                 } else {
-                    throw SelectionError("unknown detector '\(name)'; the built-ins are \(DetectorRegistry.names.joined(separator: ", ")), the tools \(ExternalTool.names.joined(separator: ", ")); use --detector-cmd for your own")
+                    throw SelectionError(
+                        "unknown detector '\(name)'; the built-ins are \(DetectorRegistry.names.joined(separator: ", ")), the tools \(ExternalTool.names.joined(separator: ", ")); use --detector-cmd for your own"
+                    )
                 }
             }
         } else {

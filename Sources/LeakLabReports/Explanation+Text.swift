@@ -39,8 +39,9 @@ public enum ExplanationText {
             if !visibility.mayFool.isEmpty { who.append("may fool \(visibility.mayFool.joined(separator: ", "))") }
             let lead = who.isEmpty ? "" : who.joined(separator: "; ") + ". "
             out.append("")
-            out += wrap("\(variant.name) (\(verdictText(variant))): \(lead)\(visibility.explanation)",
-                        width: prose, indent: "  • ", continuation: "    ")
+            out += wrap(
+                "\(variant.name) (\(verdictText(variant))): \(lead)\(visibility.explanation)",
+                width: prose, indent: "  • ", continuation: "    ")
         }
         section("The fix", explanation.training.fix, into: &out, width: prose)
         if !explanation.training.mirrors.isEmpty {
@@ -123,7 +124,8 @@ public enum ExplanationText {
         add(rate.threads, tolerance.threads, "threads")
         add(rate.fds, tolerance.fds, "fds")
         add(rate.nonHeapBytes, tolerance.nonHeapBytes, "B outside the heap")
-        var text = parts.isEmpty
+        var text =
+            parts.isEmpty
             ? "nothing per iteration (noise allowed: ±\(Format.rate(tolerance.bytes)) B, ±\(Format.rate(tolerance.objects)) objects)"
             : parts.joined(separator: ", ") + " per iteration"
         if let plateau = truth.plateauBytes { text += "; plateau at most \(Format.bytes(plateau))" }

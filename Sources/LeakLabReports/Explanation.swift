@@ -169,7 +169,10 @@ public enum UntrustedText {
         case "]", "P", "X", "^", "_":  // OSC and other strings: up to BEL or ESC \
             while let next = iterator.next() {
                 if next.value == 0x07 { return }
-                if next.value == 0x1B { _ = iterator.next(); return }
+                if next.value == 0x1B {
+                    _ = iterator.next()
+                    return
+                }
             }
         default:
             return  // a two-byte escape: the introducer is gone with it

@@ -43,9 +43,10 @@ extension HTMLReport {
     }
 
     public static func allocatorComparisonSections(_ comparison: AllocatorComparison) -> [Section] {
-        let colors = Dictionary(uniqueKeysWithValues: comparison.configurations.enumerated().map {
-            ($0.element.name, configurationPalette[$0.offset % configurationPalette.count])
-        })
+        let colors = Dictionary(
+            uniqueKeysWithValues: comparison.configurations.enumerated().map {
+                ($0.element.name, configurationPalette[$0.offset % configurationPalette.count])
+            })
         let color = { (name: String?) in colors[name ?? ""] ?? "#495057" }
         var seen = Set<String>()
         let firstSeeds = comparison.runs.filter { seen.insert("\($0.key)/\($0.configuration ?? "")").inserted }
@@ -59,9 +60,11 @@ extension HTMLReport {
 
     /// Per scenario, a panel per metric; leaky variants solid, fixed and bounded ones dashed.
     public static func curvesSection(_ runs: [RunRecord], color: (String?) -> String) -> Section {
-        var body = "<p class=\"note\">Each panel is one metric; curves are the change since the workload began (the last warm-up sample), against milliseconds since then, so the settle phase (shaded, of the first run) is drawn to scale. Solid: leaky variant; dashed: its fixed or bounded twins. mimalloc counts no bytes, so it appears in the RSS panel only.</p>"
+        var body =
+            "<p class=\"note\">Each panel is one metric; curves are the change since the workload began (the last warm-up sample), against milliseconds since then, so the settle phase (shaded, of the first run) is drawn to scale. Solid: leaky variant; dashed: its fixed or bounded twins. mimalloc counts no bytes, so it appears in the RSS panel only.</p>"
         for scenario in groups(runs, by: \.scenario) {
-            body += "<h3 id=\"\(anchor("curves-" + scenario[0].scenario))\">\(HTML.escape(scenario[0].scenario))</h3><div class=\"grid panels\" data-scenario=\"\(HTML.escape(scenario[0].scenario))\">"
+            body +=
+                "<h3 id=\"\(anchor("curves-" + scenario[0].scenario))\">\(HTML.escape(scenario[0].scenario))</h3><div class=\"grid panels\" data-scenario=\"\(HTML.escape(scenario[0].scenario))\">"
             for panel in Panel.allCases {
                 let series = scenario.compactMap { run -> SVGChart.Series? in
                     let points = curve(run, panel)
@@ -71,10 +74,13 @@ extension HTMLReport {
                         points: points, dashed: run.role != .leaky)
                 }
                 guard !series.isEmpty else { continue }
-                body += "<div class=\"card\">" + SVGChart.line(
-                    title: panel.title, series: series, bands: settleBand(scenario[0]), xLabel: "ms since the workload began",
-                    yFormat: panel == .fragmentation ? .ratio : .bytes,
-                    attributes: "data-metric=\"\(panel.rawValue)\" data-scenario=\"\(HTML.escape(scenario[0].scenario))\" data-comparison=\"allocators\"") + "</div>"
+                body +=
+                    "<div class=\"card\">"
+                    + SVGChart.line(
+                        title: panel.title, series: series, bands: settleBand(scenario[0]), xLabel: "ms since the workload began",
+                        yFormat: panel == .fragmentation ? .ratio : .bytes,
+                        attributes: "data-metric=\"\(panel.rawValue)\" data-scenario=\"\(HTML.escape(scenario[0].scenario))\" data-comparison=\"allocators\"")
+                    + "</div>"
             }
             body += "</div>"
         }
@@ -94,15 +100,17 @@ extension HTMLReport {
     /// The settle phase of `run`, in ms since its workload began.
     public static func settleBand(_ run: RunRecord) -> [SVGChart.Band] {
         guard let start = run.trace.baseline?.t ?? run.samples.first(where: { $0.phase == .workload })?.t,
-              let from = run.samples.last(where: { $0.phase == .workload })?.t,
-              let to = run.samples.last(where: { $0.phase == .settle })?.t else { return [] }
+            let from = run.samples.last(where: { $0.phase == .workload })?.t,
+            let to = run.samples.last(where: { $0.phase == .settle })?.t
+        else { return [] }
         return [SVGChart.Band(label: "settle", from: (from - start) * 1000, to: (to - start) * 1000, fill: phaseFills[.settle] ?? "#e3f6e8")]
     }
 
     /// Per scenario: allocated and RSS growth per iteration by configuration, median with the
     /// range over seeds, and the declared truth ± tolerance.
     public static func growthSection(_ comparison: AllocatorComparison, color: (String?) -> String) -> Section {
-        var body = "<p class=\"note\">Bars: the median over --repeat seeds; whiskers: lowest to highest seed. The dark line is the declared truth per iteration, the grey band its tolerance (allocated only: RSS is not declared). n/a: not measured.</p>"
+        var body =
+            "<p class=\"note\">Bars: the median over --repeat seeds; whiskers: lowest to highest seed. The dark line is the declared truth per iteration, the grey band its tolerance (allocated only: RSS is not declared). n/a: not measured.</p>"
         let legend = comparison.configurations.map { ($0.name, color($0.name)) }
         for scenario in groups(comparison.variants, by: \.scenario) {
             body += "<h3>\(HTML.escape(scenario[0].scenario))</h3><div class=\"pair\">"
@@ -112,14 +120,17 @@ extension HTMLReport {
                         label: variant.variant,
                         bars: variant.rows.map { row in
                             let spread = row[keyPath: metric]
-                            return SVGChart.SpreadBar(name: row.configuration, value: spread?.median, low: spread?.low, high: spread?.high, color: color(row.configuration))
+                            return SVGChart.SpreadBar(
+                                name: row.configuration, value: spread?.median, low: spread?.low, high: spread?.high, color: color(row.configuration))
                         },
                         reference: name == "allocated" && variant.truth.verdict != .bounded ? variant.truth.perIteration.bytes : nil,
                         tolerance: variant.truth.tolerance.bytes)
                 }
-                body += "<div class=\"card\">" + SVGChart.spreadBars(
-                    title: "\(name == "allocated" ? "Allocated" : "RSS") growth per workload iteration", groups: chartGroups, legend: legend,
-                    attributes: "data-growth=\"\(name)\" data-scenario=\"\(HTML.escape(scenario[0].scenario))\"") + "</div>"
+                body +=
+                    "<div class=\"card\">"
+                    + SVGChart.spreadBars(
+                        title: "\(name == "allocated" ? "Allocated" : "RSS") growth per workload iteration", groups: chartGroups, legend: legend,
+                        attributes: "data-growth=\"\(name)\" data-scenario=\"\(HTML.escape(scenario[0].scenario))\"") + "</div>"
             }
             body += "</div>"
         }
@@ -129,19 +140,25 @@ extension HTMLReport {
     /// Per configuration: RSS during settle, as the change since the workload ended, one curve
     /// per variant; the table's "took" column is when each stops falling.
     public static func giveBackSection(_ comparison: AllocatorComparison, firstSeeds: [RunRecord], color: (String?) -> String) -> Section {
-        var body = "<p class=\"note\">RSS during settle, minus RSS at the end of the workload: how much each configuration gives back, and how fast. A curve that falls and flattens gave memory back; one that stays at zero kept it.</p><div class=\"grid\">"
+        var body =
+            "<p class=\"note\">RSS during settle, minus RSS at the end of the workload: how much each configuration gives back, and how fast. A curve that falls and flattens gave memory back; one that stays at zero kept it.</p><div class=\"grid\">"
         for configuration in comparison.configurations {
             let runs = firstSeeds.filter { $0.configuration == configuration.name }
             let series = runs.enumerated().compactMap { index, run -> SVGChart.Series? in
                 guard let end = run.samples.last(where: { $0.phase == .workload && $0.rss != nil }), let endRSS = end.rss else { return nil }
-                let points = [SVGChart.Point(x: 0, y: 0)] + run.samples.filter { $0.phase == .settle }.compactMap { sample in
-                    sample.rss.map { SVGChart.Point(x: (sample.t - end.t) * 1000, y: Double($0 - endRSS)) }
-                }
-                return SVGChart.Series(name: run.key, color: configurationPalette[index % configurationPalette.count], points: points, dashed: run.role != .leaky)
+                let points =
+                    [SVGChart.Point(x: 0, y: 0)]
+                    + run.samples.filter { $0.phase == .settle }.compactMap { sample in
+                        sample.rss.map { SVGChart.Point(x: (sample.t - end.t) * 1000, y: Double($0 - endRSS)) }
+                    }
+                return SVGChart.Series(
+                    name: run.key, color: configurationPalette[index % configurationPalette.count], points: points, dashed: run.role != .leaky)
             }
-            body += "<div class=\"card\">" + SVGChart.line(
-                title: "\(configuration.name): RSS given back during settle", series: series, xLabel: "ms since settle began",
-                attributes: "data-giveback=\"\(HTML.escape(configuration.name))\"") + "</div>"
+            body +=
+                "<div class=\"card\">"
+                + SVGChart.line(
+                    title: "\(configuration.name): RSS given back during settle", series: series, xLabel: "ms since settle began",
+                    attributes: "data-giveback=\"\(HTML.escape(configuration.name))\"") + "</div>"
         }
         body += "</div>"
         return Section(id: "giveback", title: "What each configuration gives back", body: body)
@@ -153,7 +170,9 @@ extension HTMLReport {
         body += AllocatorComparison.columns.map { "<th>\(HTML.escape($0.0))</th>" }.joined() + "</tr></thead><tbody>"
         for variant in comparison.variants {
             for row in variant.rows {
-                let truth = variant.truth.verdict == .bounded ? "bounded" : "\(Format.rate(variant.truth.perIteration.bytes)) ± \(Format.rate(variant.truth.tolerance.bytes))"
+                let truth =
+                    variant.truth.verdict == .bounded
+                    ? "bounded" : "\(Format.rate(variant.truth.perIteration.bytes)) ± \(Format.rate(variant.truth.tolerance.bytes))"
                 body += "<tr><td>\(HTML.escape(variant.key))</td><td>\(HTML.escape(truth))</td>"
                 body += AllocatorComparison.row(row).map { "<td>\(HTML.escape($0))</td>" }.joined() + "</tr>"
             }

@@ -14,7 +14,8 @@ extension HTMLReport {
             var frames = ""
             var previous: String?
             for frame in group.frames {
-                let module = frame.module >= 0 && frame.module < census.modules.count
+                let module =
+                    frame.module >= 0 && frame.module < census.modules.count
                     ? (census.modules[frame.module] as NSString).lastPathComponent : "?"
                 let name = frame.function ?? String(format: "0x%llx", UInt64(frame.offset))
                 if name == previous { continue }

@@ -56,7 +56,8 @@ public enum SVGChart {
         let top = 30.0 + 16 * Double(max(1, key.rows))
         let height = height + top - 46
         let plotWidth = width - left - right, plotHeight = height - top - bottom
-        var svg = "<svg class=\"chart line\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(HTML.number(width)) \(HTML.number(height))\" role=\"img\" \(attributes)>"
+        var svg =
+            "<svg class=\"chart line\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(HTML.number(width)) \(HTML.number(height))\" role=\"img\" \(attributes)>"
         svg += "<title>\(HTML.escape(title))</title>"
         svg += "<text class=\"title\" x=\"\(HTML.number(left))\" y=\"16\">\(HTML.escape(title))</text>"
         svg += key.svg
@@ -74,11 +75,13 @@ public enum SVGChart {
 
         for band in bands where band.to > band.from {
             let a = px(band.from), b = px(band.to)
-            svg += "<rect x=\"\(HTML.number(a))\" y=\"\(HTML.number(top))\" width=\"\(HTML.number(b - a))\" height=\"\(HTML.number(plotHeight))\" fill=\"\(band.fill)\"/>"
+            svg +=
+                "<rect x=\"\(HTML.number(a))\" y=\"\(HTML.number(top))\" width=\"\(HTML.number(b - a))\" height=\"\(HTML.number(plotHeight))\" fill=\"\(band.fill)\"/>"
             // Every band is labelled: across a band that has the room, else upright along it (an
             // adaptive settle can be a few pixels wide).
             if b - a >= 44 {
-                svg += "<text x=\"\(HTML.number((a + b) / 2))\" y=\"\(HTML.number(top + 12))\" text-anchor=\"middle\" font-size=\"10\">\(HTML.escape(band.label))</text>"
+                svg +=
+                    "<text x=\"\(HTML.number((a + b) / 2))\" y=\"\(HTML.number(top + 12))\" text-anchor=\"middle\" font-size=\"10\">\(HTML.escape(band.label))</text>"
             } else {
                 let x = HTML.number((a + b) / 2 + 3), y = HTML.number(top + 4)
                 svg += "<text x=\"\(x)\" y=\"\(y)\" text-anchor=\"end\" font-size=\"10\" transform=\"rotate(-90 \(x) \(y))\">\(HTML.escape(band.label))</text>"
@@ -86,20 +89,26 @@ public enum SVGChart {
         }
         for tick in yTicks {
             let y = py(tick)
-            svg += "<line x1=\"\(HTML.number(left))\" x2=\"\(HTML.number(left + plotWidth))\" y1=\"\(HTML.number(y))\" y2=\"\(HTML.number(y))\" stroke=\"#e4e7eb\"/>"
-            svg += "<text x=\"\(HTML.number(left - 6))\" y=\"\(HTML.number(y + 4))\" text-anchor=\"end\">\(HTML.escape(tickLabel(tick, format: yFormat, ticks: yTicks)))</text>"
+            svg +=
+                "<line x1=\"\(HTML.number(left))\" x2=\"\(HTML.number(left + plotWidth))\" y1=\"\(HTML.number(y))\" y2=\"\(HTML.number(y))\" stroke=\"#e4e7eb\"/>"
+            svg +=
+                "<text x=\"\(HTML.number(left - 6))\" y=\"\(HTML.number(y + 4))\" text-anchor=\"end\">\(HTML.escape(tickLabel(tick, format: yFormat, ticks: yTicks)))</text>"
         }
         for tick in ticks(low: xMin, high: xMax, format: .count, count: 6) where tick >= xMin && tick <= x1 {
             let x = px(tick)
-            svg += "<line x1=\"\(HTML.number(x))\" x2=\"\(HTML.number(x))\" y1=\"\(HTML.number(top + plotHeight))\" y2=\"\(HTML.number(top + plotHeight + 4))\" stroke=\"#9aa5b1\"/>"
-            svg += "<text x=\"\(HTML.number(x))\" y=\"\(HTML.number(top + plotHeight + 16))\" text-anchor=\"middle\">\(HTML.escape(ValueFormat.count.text(tick)))</text>"
+            svg +=
+                "<line x1=\"\(HTML.number(x))\" x2=\"\(HTML.number(x))\" y1=\"\(HTML.number(top + plotHeight))\" y2=\"\(HTML.number(top + plotHeight + 4))\" stroke=\"#9aa5b1\"/>"
+            svg +=
+                "<text x=\"\(HTML.number(x))\" y=\"\(HTML.number(top + plotHeight + 16))\" text-anchor=\"middle\">\(HTML.escape(ValueFormat.count.text(tick)))</text>"
         }
-        svg += "<rect x=\"\(HTML.number(left))\" y=\"\(HTML.number(top))\" width=\"\(HTML.number(plotWidth))\" height=\"\(HTML.number(plotHeight))\" fill=\"none\" stroke=\"#9aa5b1\"/>"
+        svg +=
+            "<rect x=\"\(HTML.number(left))\" y=\"\(HTML.number(top))\" width=\"\(HTML.number(plotWidth))\" height=\"\(HTML.number(plotHeight))\" fill=\"none\" stroke=\"#9aa5b1\"/>"
         svg += "<text x=\"\(HTML.number(left + plotWidth / 2))\" y=\"\(HTML.number(height - 4))\" text-anchor=\"middle\">\(HTML.escape(xLabel))</text>"
         for item in drawn {
             let path = thin(item.points).map { "\(HTML.number(px($0.x))),\(HTML.number(py($0.y)))" }.joined(separator: " ")
             let dash = item.dashed ? " stroke-dasharray=\"6 4\"" : ""
-            svg += "<polyline fill=\"none\" stroke=\"\(item.color)\" stroke-width=\"\(HTML.number(item.lineWidth))\" stroke-linejoin=\"round\"\(dash) points=\"\(path)\"><title>\(HTML.escape(item.name))</title></polyline>"
+            svg +=
+                "<polyline fill=\"none\" stroke=\"\(item.color)\" stroke-width=\"\(HTML.number(item.lineWidth))\" stroke-linejoin=\"round\"\(dash) points=\"\(path)\"><title>\(HTML.escape(item.name))</title></polyline>"
         }
         svg += "</svg>"
         return svg
@@ -125,18 +134,18 @@ public enum SVGChart {
         format: ValueFormat = .ratio, attributes: String = "", width: Double = 640, height: Double = 260
     ) -> String {
         let left = 44.0, right = 10.0, top = 46.0
-        let longest = Double(groups.map(\.label.count).max() ?? 0)
-        let rotate = !groups.isEmpty && longest * 6.3 > (width - left - right) / Double(groups.count) - 4
-        let bottom = rotate ? min(110, 24 + longest * 5.2) : 30
+        let (slanted, bottom) = groupLabelLayout(groups.map(\.label), plotWidth: width - left - right)
         let plotWidth = width - left - right, plotHeight = height - top - bottom
-        var svg = "<svg class=\"chart bars\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(HTML.number(width)) \(HTML.number(height))\" role=\"img\" \(attributes)>"
+        var svg =
+            "<svg class=\"chart bars\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(HTML.number(width)) \(HTML.number(height))\" role=\"img\" \(attributes)>"
         svg += "<title>\(HTML.escape(title))</title>"
         svg += "<text class=\"title\" x=\"\(HTML.number(left))\" y=\"16\">\(HTML.escape(title))</text>"
         svg += legend(entries.map { ($0.0, $0.1, false) }, x: left, y: 34, maxX: width - right).svg
         let py = { (value: Double) in top + plotHeight - min(1, max(0, value / maximum)) * plotHeight }
         for step in 0...4 {
             let value = maximum * Double(step) / 4
-            svg += "<line x1=\"\(HTML.number(left))\" x2=\"\(HTML.number(left + plotWidth))\" y1=\"\(HTML.number(py(value)))\" y2=\"\(HTML.number(py(value)))\" stroke=\"#e4e7eb\"/>"
+            svg +=
+                "<line x1=\"\(HTML.number(left))\" x2=\"\(HTML.number(left + plotWidth))\" y1=\"\(HTML.number(py(value)))\" y2=\"\(HTML.number(py(value)))\" stroke=\"#e4e7eb\"/>"
             svg += "<text x=\"\(HTML.number(left - 6))\" y=\"\(HTML.number(py(value) + 4))\" text-anchor=\"end\">\(HTML.escape(format.text(value)))</text>"
         }
         guard !groups.isEmpty else { return svg + "</svg>" }
@@ -149,19 +158,16 @@ public enum SVGChart {
                 let x = start + barWidth * Double(offset)
                 if let value = bar.value {
                     let y = py(value)
-                    svg += "<rect x=\"\(HTML.number(x + 1))\" y=\"\(HTML.number(y))\" width=\"\(HTML.number(barWidth - 2))\" height=\"\(HTML.number(top + plotHeight - y))\" fill=\"\(bar.color)\"><title>\(HTML.escape("\(group.label) \(bar.name): \(format.text(value))"))</title></rect>"
+                    svg +=
+                        "<rect x=\"\(HTML.number(x + 1))\" y=\"\(HTML.number(y))\" width=\"\(HTML.number(barWidth - 2))\" height=\"\(HTML.number(top + plotHeight - y))\" fill=\"\(bar.color)\"><title>\(HTML.escape("\(group.label) \(bar.name): \(format.text(value))"))</title></rect>"
                 } else {
-                    svg += "<text x=\"\(HTML.number(x + barWidth / 2))\" y=\"\(HTML.number(top + plotHeight - 4))\" text-anchor=\"middle\" font-size=\"9\" transform=\"rotate(-90 \(HTML.number(x + barWidth / 2)) \(HTML.number(top + plotHeight - 4)))\">n/a<title>\(HTML.escape("\(group.label) \(bar.name): not defined"))</title></text>"
+                    svg += missingBar(x: x + barWidth / 2, y: top + plotHeight - 4, title: "\(group.label) \(bar.name): not defined")
                 }
             }
-            let cx = left + slot * (Double(index) + 0.5), ly = top + plotHeight + 14
-            if rotate {
-                svg += "<text x=\"\(HTML.number(cx))\" y=\"\(HTML.number(ly))\" text-anchor=\"end\" transform=\"rotate(-35 \(HTML.number(cx)) \(HTML.number(ly)))\">\(HTML.escape(group.label))</text>"
-            } else {
-                svg += "<text x=\"\(HTML.number(cx))\" y=\"\(HTML.number(ly))\" text-anchor=\"middle\">\(HTML.escape(group.label))</text>"
-            }
+            svg += groupLabel(group.label, x: left + slot * (Double(index) + 0.5), y: top + plotHeight + 14, slanted: slanted)
         }
-        svg += "<line x1=\"\(HTML.number(left))\" x2=\"\(HTML.number(left + plotWidth))\" y1=\"\(HTML.number(top + plotHeight))\" y2=\"\(HTML.number(top + plotHeight))\" stroke=\"#9aa5b1\"/>"
+        svg +=
+            "<line x1=\"\(HTML.number(left))\" x2=\"\(HTML.number(left + plotWidth))\" y1=\"\(HTML.number(top + plotHeight))\" y2=\"\(HTML.number(top + plotHeight))\" stroke=\"#9aa5b1\"/>"
         svg += "</svg>"
         return svg
     }
@@ -179,7 +185,8 @@ public enum SVGChart {
             }
             let baseline = y + Double(row) * 16
             let dash = dashed ? " stroke-dasharray=\"5 3\"" : ""
-            svg += "<line x1=\"\(HTML.number(offset))\" x2=\"\(HTML.number(offset + 18))\" y1=\"\(HTML.number(baseline - 4))\" y2=\"\(HTML.number(baseline - 4))\" stroke=\"\(color)\" stroke-width=\"4\"\(dash)/>"
+            svg +=
+                "<line x1=\"\(HTML.number(offset))\" x2=\"\(HTML.number(offset + 18))\" y1=\"\(HTML.number(baseline - 4))\" y2=\"\(HTML.number(baseline - 4))\" stroke=\"\(color)\" stroke-width=\"4\"\(dash)/>"
             svg += "<text x=\"\(HTML.number(offset + 22))\" y=\"\(HTML.number(baseline))\">\(HTML.escape(name))</text>"
             offset += width
         }

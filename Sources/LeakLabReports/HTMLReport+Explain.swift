@@ -15,21 +15,26 @@ extension HTMLReport {
         let scenario = explanation.scenario
         var html = "<article class=\"explain\" id=\"\(anchor("explain-\(scenario.id)"))\" data-scenario=\"\(HTML.escape(scenario.id))\">"
         html += "<h3>\(HTML.escape(scenario.id)) — \(HTML.escape(scenario.title))</h3>"
-        html += "<p class=\"muted\">pattern: \(HTML.escape(scenario.pattern)) · plugin: \(HTML.escape(scenario.plugin)) · "
+        html +=
+            "<p class=\"muted\">pattern: \(HTML.escape(scenario.pattern)) · plugin: \(HTML.escape(scenario.plugin)) · "
             + "in a terminal: <code class=\"explain-cmd\">leaklab explain \(HTML.escape(scenario.id))</code></p>"
         html += "<p>\(HTML.escape(scenario.summary))</p>"
         html += referenceList(explanation.references)
         html += "<dl class=\"training\">"
         let training = explanation.training
-        for (name, text) in [("How it shows", training.symptoms), ("How to find it", training.detection), ("The fix", training.fix), ("Mirrors", training.mirrors)] where !text.isEmpty {
+        for (name, text) in [
+            ("How it shows", training.symptoms), ("How to find it", training.detection), ("The fix", training.fix), ("Mirrors", training.mirrors),
+        ] where !text.isEmpty {
             html += "<dt>\(name)</dt><dd>\(HTML.escape(text))</dd>"
         }
         html += "</dl>"
         html += "<table><tr><th>variant</th><th>truth</th><th>seen by</th><th>missed by</th><th>may fool</th></tr>"
         for variant in explanation.variants {
             let visibility = variant.visibility
-            html += "<tr title=\"\(HTML.escape(visibility.explanation))\"><td>\(HTML.escape(variant.name))<span class=\"pill role-\(HTML.escape(variant.role))\">\(HTML.escape(variant.role))</span></td>"
-            html += "<td>\(HTML.escape(ExplanationText.verdictText(variant)))<br><span class=\"muted\">\(HTML.escape(ExplanationText.figures(variant)))</span></td>"
+            html +=
+                "<tr title=\"\(HTML.escape(visibility.explanation))\"><td>\(HTML.escape(variant.name))<span class=\"pill role-\(HTML.escape(variant.role))\">\(HTML.escape(variant.role))</span></td>"
+            html +=
+                "<td>\(HTML.escape(ExplanationText.verdictText(variant)))<br><span class=\"muted\">\(HTML.escape(ExplanationText.figures(variant)))</span></td>"
             for names in [visibility.seenBy, visibility.missedBy, visibility.mayFool] {
                 html += "<td>\(HTML.escape(names.isEmpty ? "–" : names.joined(separator: ", ")))</td>"
             }
@@ -60,7 +65,8 @@ extension HTMLReport {
             let lowered = reference.url.lowercased()
             let linkable = lowered.hasPrefix("https://") || lowered.hasPrefix("http://")
             html += "<li><span class=\"muted\">\(HTML.escape(reference.date))</span> "
-            html += linkable
+            html +=
+                linkable
                 ? "<a href=\"\(HTML.escape(reference.url))\" rel=\"noopener noreferrer\">\(title)</a>"
                 : "\(title) <code>\(HTML.escape(reference.url))</code>"
             html += "</li>"
@@ -70,7 +76,8 @@ extension HTMLReport {
 
     /// A variant's heading, summary and code (or why its code is not here).
     public static func codeBlock(_ variant: Explanation.VariantInfo) -> String {
-        var html = "<div class=\"code\" data-variant=\"\(HTML.escape(variant.name))\"><h4>\(HTML.escape(variant.name))<span class=\"pill role-\(HTML.escape(variant.role))\">\(HTML.escape(variant.role))</span></h4>"
+        var html =
+            "<div class=\"code\" data-variant=\"\(HTML.escape(variant.name))\"><h4>\(HTML.escape(variant.name))<span class=\"pill role-\(HTML.escape(variant.role))\">\(HTML.escape(variant.role))</span></h4>"
         html += "<p class=\"muted\">\(HTML.escape(variant.summary))</p>"
         if let code = variant.source.code {
             var location = variant.source.file.map { ($0 as NSString).lastPathComponent } ?? ""

@@ -21,7 +21,8 @@ extension HTMLReport {
             summary += "<td>\(HTML.escape(detector.medianLatencyLarge.map { "\(Int($0)) it." } ?? "–"))</td>"
             summary += "<td>\(HTML.escape(detector.falseAlarms.joined(separator: ", ")))</td></tr>"
         }
-        summary += "</tbody></table><p>MDL: the smallest swept leak (served bytes per iteration) from which on recall is at least 95 %. Negatives: \(document.sweep.negatives.count) clean or bounded variant(s), \(document.sweep.negativeRepeats) seed(s) each.</p>"
+        summary +=
+            "</tbody></table><p>MDL: the smallest swept leak (served bytes per iteration) from which on recall is at least 95 %. Negatives: \(document.sweep.negatives.count) clean or bounded variant(s), \(document.sweep.negativeRepeats) seed(s) each.</p>"
         var sections = [Section(id: "summary", title: "Minimum detectable leak and false alarms", body: summary)]
 
         var curves = ""
@@ -41,8 +42,13 @@ extension HTMLReport {
         }
         sections.append(Section(id: "curves", title: "Power curves", body: curves))
         if !document.errors.isEmpty {
-            sections.append(Section(id: "errors", title: "Runs that failed", body: "<ul>" + document.errors.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul>"))
+            sections.append(
+                Section(id: "errors", title: "Runs that failed", body: "<ul>" + document.errors.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul>"))
         }
-        return page(title: "leaklab power", subtitle: "drip/leaky swept over \(document.sweep.rates.count) rate(s) × \(document.sweep.iterations.count) iteration count(s) × \(document.sweep.noise.count) noise level(s), \(document.sweep.repeats) seed(s) per cell", sections: sections)
+        return page(
+            title: "leaklab power",
+            subtitle:
+                "drip/leaky swept over \(document.sweep.rates.count) rate(s) × \(document.sweep.iterations.count) iteration count(s) × \(document.sweep.noise.count) noise level(s), \(document.sweep.repeats) seed(s) per cell",
+            sections: sections)
     }
 }

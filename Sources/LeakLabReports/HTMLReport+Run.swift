@@ -13,7 +13,8 @@ extension HTMLReport {
     public static func runPage(_ records: [RunRecord], entry: PluginCatalog.Entry?) -> String {
         let scenario = records.first?.scenario ?? entry?.scenario.id ?? "run"
         let allocators = Set(records.map { $0.allocator.active?.rawValue ?? $0.allocator.requested.rawValue }).sorted()
-        let subtitle = "\(records.count) run(s) of \(scenario) under \(allocators.joined(separator: ", ")); "
+        let subtitle =
+            "\(records.count) run(s) of \(scenario) under \(allocators.joined(separator: ", ")); "
             + "each variant in a fresh child process. Leaky variants should be called leaks; fixed ones and decoys should not."
         var sections = [memorySection(records, id: "memory", title: "Memory")]
         sections.append(Section(id: "detectors", title: "What the detectors said", body: matrix(records, detectors: detectorNames(records))))
@@ -27,18 +28,22 @@ extension HTMLReport {
     /// chart, then a card per variant with its allocated, resident and RSS curves, truth and verdicts.
     /// With repeats, only the first seed of each variant is drawn.
     public static func memorySection(_ runs: [RunRecord], id: String, title: String) -> Section {
-        var body = "<p class=\"note\">x: iterations (warm-up included); the settle phase after the last iteration is drawn as an extra stretch in proportion to its time. "
+        var body =
+            "<p class=\"note\">x: iterations (warm-up included); the settle phase after the last iteration is drawn as an extra stretch in proportion to its time. "
             + "The overlay shows each variant's absolute bytes on one scale; each variant's own chart shows how allocated, resident and RSS changed from their values when the workload began (given in its legend), from warm-up on, so a slope shows in each whatever its size. "
             + "Shading: <span style=\"background:#fff4d6\">warm-up</span>, <span style=\"background:#f1f8ff\">workload</span>, <span style=\"background:#e3f6e8\">settle</span>.</p>"
         var seen = Set<String>()
         let drawn = runs.filter { seen.insert($0.repeatKey).inserted }
         for group in groups(drawn, by: { "\($0.scenario)\u{0}\($0.allocator.requested.rawValue)" }) {
             let first = group[0]
-            let heading = first.allocator.requested == .jemalloc && !runs.contains(where: { $0.allocator.requested != .jemalloc })
+            let heading =
+                first.allocator.requested == .jemalloc && !runs.contains(where: { $0.allocator.requested != .jemalloc })
                 ? first.scenario : "\(first.scenario) under \(first.allocator.requested.rawValue)"
             body += "<h3 id=\"\(anchor("\(id)-\(first.scenario)-\(first.allocator.requested.rawValue)"))\">\(HTML.escape(heading))</h3>"
             if group.count > 1 {
-                body += "<div class=\"card overlay\">" + overlayChart(group, title: "\(first.scenario): every variant, \(metricName(group)) (same scale)") + "</div>"
+                body +=
+                    "<div class=\"card overlay\">" + overlayChart(group, title: "\(first.scenario): every variant, \(metricName(group)) (same scale)")
+                    + "</div>"
             }
             body += "<div class=\"grid\">" + group.map(runCard).joined() + "</div>"
         }
@@ -109,26 +114,31 @@ extension HTMLReport {
         facts += " · outcome: \(HTML.escape(run.outcome.rawValue))"
         if let detail = run.outcomeDetail { facts += " (\(HTML.escape(detail)))" }
         let active = run.allocator.active?.rawValue ?? "unknown"
-        facts += " · allocator: \(HTML.escape(active))\(run.allocator.active == run.allocator.requested ? " (verified)" : " (asked for \(HTML.escape(run.allocator.requested.rawValue)))")"
+        facts +=
+            " · allocator: \(HTML.escape(active))\(run.allocator.active == run.allocator.requested ? " (verified)" : " (asked for \(HTML.escape(run.allocator.requested.rawValue)))")"
         facts += " · \(run.workloadIterations) iterations, \(String(format: "%.1f", run.wallSeconds)) s"
         html += "<p class=\"muted\">\(facts)</p>"
         if let growth = run.growth {
             let checks = growth.comparison(with: truth, countedBy: run.allocator.active ?? run.allocator.requested)
             if !checks.isEmpty {
-                html += "<table><tr><th>per workload iteration</th><th class=\"num\">measured</th><th class=\"num\">declared</th><th class=\"num\">±</th><th></th></tr>"
+                html +=
+                    "<table><tr><th>per workload iteration</th><th class=\"num\">measured</th><th class=\"num\">declared</th><th class=\"num\">±</th><th></th></tr>"
                 for check in checks {
-                    html += "<tr><td>\(HTML.escape(check.metric))</td><td class=\"num\">\(HTML.escape(Format.rate(check.measured)))</td><td class=\"num\">\(HTML.escape(Format.rate(check.declared)))</td><td class=\"num\">\(HTML.escape(Format.rate(check.tolerance)))</td>"
+                    html +=
+                        "<tr><td>\(HTML.escape(check.metric))</td><td class=\"num\">\(HTML.escape(Format.rate(check.measured)))</td><td class=\"num\">\(HTML.escape(Format.rate(check.declared)))</td><td class=\"num\">\(HTML.escape(Format.rate(check.tolerance)))</td>"
                     html += check.withinTolerance ? "<td class=\"right\">ok</td></tr>" : "<td class=\"wrong\">off</td></tr>"
                 }
                 html += "</table>"
             }
         }
         if let tasks = run.growth?.tasks {
-            html += "<p class=\"muted\">Live Swift tasks per workload iteration: <b>\(HTML.escape(Format.rate(tasks)))</b> (declared \(HTML.escape(Format.rate(truth.perIteration.tasks))))</p>"
+            html +=
+                "<p class=\"muted\">Live Swift tasks per workload iteration: <b>\(HTML.escape(Format.rate(tasks)))</b> (declared \(HTML.escape(Format.rate(truth.perIteration.tasks))))</p>"
         }
         if let census = run.census { html += censusTable(census) }
         if !run.unavailableMetrics.isEmpty {
-            html += "<p class=\"note\">Not measured under \(HTML.escape(active)): \(HTML.escape(run.unavailableMetrics.map(\.rawValue).joined(separator: ", ")))</p>"
+            html +=
+                "<p class=\"note\">Not measured under \(HTML.escape(active)): \(HTML.escape(run.unavailableMetrics.map(\.rawValue).joined(separator: ", ")))</p>"
         }
         if !run.verdicts.isEmpty { html += verdictTable(run) }
         html += "</div>"
@@ -141,7 +151,9 @@ extension HTMLReport {
         for verdict in run.verdicts {
             let outcome = VerdictOutcome(verdict: verdict, run: run)
             let said = verdict.leak.map { $0 ? "leak" : "no leak" } ?? "failed"
-            let judged = outcome == .failed ? "<td class=\"fail\">failed</td>"
+            let judged =
+                outcome == .failed
+                ? "<td class=\"fail\">failed</td>"
                 : "<td class=\"\(outcome.isCorrect ? "right" : "wrong")\">\(outcome.rawValue.uppercased())</td>"
             let note = verdict.failure ?? verdict.note ?? ""
             html += "<tr><td>\(HTML.escape(verdict.detector))</td><td>\(HTML.escape(said))</td>\(judged)"

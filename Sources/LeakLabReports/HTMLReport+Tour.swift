@@ -8,7 +8,9 @@ extension HTMLReport {
         let sections = stops.map { stop in
             var body = "<p>\(HTML.escape(stop.entry.scenario.title)): \(HTML.escape(stop.entry.scenario.summary))</p>"
             let metric = Tour.curveMetric(stop.runs[0])
-            body += "<div class=\"card overlay\">" + overlayChart(stop.runs, title: "\(stop.entry.scenario.id): leaky and fixed, \(metric.rawValue) (same scale)", metric: metric) + "</div>"
+            body +=
+                "<div class=\"card overlay\">"
+                + overlayChart(stop.runs, title: "\(stop.entry.scenario.id): leaky and fixed, \(metric.rawValue) (same scale)", metric: metric) + "</div>"
             body += "<div class=\"grid\">" + stop.runs.map(runCard).joined() + "</div>"
             body += "<h3>What the detectors said</h3>" + matrix(stop.runs, detectors: detectorNames(stop.runs))
             body += explainBlock(Explanation(stop.entry))

@@ -13,7 +13,8 @@ extension HTMLReport {
         title: String = "leaklab validate"
     ) -> String {
         let allocators = Set(runs.map(\.allocator.requested.rawValue)).sorted()
-        let subtitle = "\(runs.count) run(s) of \(Set(runs.map(\.key)).count) variant(s) in \(Set(runs.map(\.scenario)).count) scenario(s), "
+        let subtitle =
+            "\(runs.count) run(s) of \(Set(runs.map(\.key)).count) variant(s) in \(Set(runs.map(\.scenario)).count) scenario(s), "
             + "allocator(s): \(allocators.joined(separator: ", ")); \(scores.count) detector(s). "
             + "Leaky variants are positives; fixed variants and bounded decoys are negatives."
         var sections = [
@@ -51,28 +52,36 @@ extension HTMLReport {
         body += "<p class=\"note\">Precision is undefined (“-”, drawn as n/a) for a detector that never said leak; recall for a set with no leaky run.</p>"
         let legend = [("precision", precisionColor), ("recall", recallColor)]
         let overall = scores.map { score in
-            SVGChart.BarGroup(label: score.detector, bars: [
-                SVGChart.Bar(name: "precision", value: score.overall.precision, color: precisionColor),
-                SVGChart.Bar(name: "recall", value: score.overall.recall, color: recallColor),
-            ])
+            SVGChart.BarGroup(
+                label: score.detector,
+                bars: [
+                    SVGChart.Bar(name: "precision", value: score.overall.precision, color: precisionColor),
+                    SVGChart.Bar(name: "recall", value: score.overall.recall, color: recallColor),
+                ])
         }
-        body += "<div class=\"card\">" + SVGChart.bars(
-            title: "Precision and recall per detector", groups: overall, legend: legend,
-            attributes: "data-bars=\"detectors\"", width: 1000, height: 300) + "</div>"
+        body +=
+            "<div class=\"card\">"
+            + SVGChart.bars(
+                title: "Precision and recall per detector", groups: overall, legend: legend,
+                attributes: "data-bars=\"detectors\"", width: 1000, height: 300) + "</div>"
         let patterns = Set(scores.flatMap { $0.byPattern.keys }).sorted()
         if !patterns.isEmpty {
             body += "<h3>Per pattern</h3><div class=\"grid\">"
             for pattern in patterns {
                 let groups = scores.map { score in
                     let metrics = score.byPattern[pattern]
-                    return SVGChart.BarGroup(label: score.detector, bars: [
-                        SVGChart.Bar(name: "precision", value: metrics?.precision, color: precisionColor),
-                        SVGChart.Bar(name: "recall", value: metrics?.recall, color: recallColor),
-                    ])
+                    return SVGChart.BarGroup(
+                        label: score.detector,
+                        bars: [
+                            SVGChart.Bar(name: "precision", value: metrics?.precision, color: precisionColor),
+                            SVGChart.Bar(name: "recall", value: metrics?.recall, color: recallColor),
+                        ])
                 }
-                body += "<div class=\"card\">" + SVGChart.bars(
-                    title: pattern, groups: groups, legend: legend,
-                    attributes: "data-bars=\"pattern\" data-pattern=\"\(HTML.escape(pattern))\"", height: 280) + "</div>"
+                body +=
+                    "<div class=\"card\">"
+                    + SVGChart.bars(
+                        title: pattern, groups: groups, legend: legend,
+                        attributes: "data-bars=\"pattern\" data-pattern=\"\(HTML.escape(pattern))\"", height: 280) + "</div>"
             }
             body += "</div>"
         }
@@ -85,15 +94,20 @@ extension HTMLReport {
     /// Runs × detectors, each cell the verdict's outcome against the truth; hovering shows the note.
     public static func matrix(_ runs: [RunRecord], detectors: [String]) -> String {
         var html = "<div class=\"legend\">"
-        for (css, text) in [("tp", "TP: leak, said leak"), ("tn", "TN: no leak, said none"), ("fp", "FP: false alarm"), ("fn", "FN: missed leak"), ("failed", "failed: could not judge")] {
+        for (css, text) in [
+            ("tp", "TP: leak, said leak"), ("tn", "TN: no leak, said none"), ("fp", "FP: false alarm"), ("fn", "FN: missed leak"),
+            ("failed", "failed: could not judge"),
+        ] {
             html += "<span><span class=\"swatch \(css)\"></span>\(text)</span>"
         }
         html += "</div><table class=\"matrix\"><tr><th>variant</th><th>role</th><th>truth</th>"
         for detector in detectors { html += "<th>\(HTML.escape(detector))</th>" }
         html += "<th>outcome</th></tr>"
         for run in runs {
-            html += "<tr data-run=\"\(HTML.escape(run.matrixKey))\"><td><a href=\"#\(anchor("run-\(run.repeatKey)"))\">\(HTML.escape(ValidateTable.label(run)))</a></td>"
-            html += "<td><span class=\"pill role-\(run.role.rawValue)\">\(HTML.escape(run.role.rawValue))</span></td><td>\(HTML.escape(run.truth.verdict.rawValue))</td>"
+            html +=
+                "<tr data-run=\"\(HTML.escape(run.matrixKey))\"><td><a href=\"#\(anchor("run-\(run.repeatKey)"))\">\(HTML.escape(ValidateTable.label(run)))</a></td>"
+            html +=
+                "<td><span class=\"pill role-\(run.role.rawValue)\">\(HTML.escape(run.role.rawValue))</span></td><td>\(HTML.escape(run.truth.verdict.rawValue))</td>"
             for detector in detectors {
                 guard let verdict = run.verdict(of: detector) else {
                     html += "<td class=\"cell none\">–</td>"

@@ -49,7 +49,8 @@ public enum HTMLReport {
         for section in sections {
             html += "<section id=\"\(HTML.escape(section.id))\"><h2>\(HTML.escape(section.title))</h2>\n\(section.body)\n</section>\n"
         }
-        html += "</main>\n<footer>Written by leaklab on \(HTML.escape(Self.timestamp())). Self-contained: no scripts, nothing loaded from a network.</footer>\n</body>\n</html>\n"
+        html +=
+            "</main>\n<footer>Written by leaklab on \(HTML.escape(Self.timestamp())). Self-contained: no scripts, nothing loaded from a network.</footer>\n</body>\n</html>\n"
         return html
     }
 

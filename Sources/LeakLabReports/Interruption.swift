@@ -17,7 +17,10 @@ public enum Interruption {
             source.setEventHandler {
                 let text = message(name)
                 let killed = ChildProcessGroups.killAllAndClose()
-                let note = killed > 0 ? "killed \(killed) running child\(killed == 1 ? "" : "ren") and \(killed == 1 ? "its" : "their") process group\(killed == 1 ? "" : "s"); " : ""
+                let note =
+                    killed > 0
+                    ? "killed \(killed) running child\(killed == 1 ? "" : "ren") and \(killed == 1 ? "its" : "their") process group\(killed == 1 ? "" : "s"); "
+                    : ""
                 FileHandle.standardError.write(Data("\n\(name): \(note)\(text)\n".utf8))
                 fflush(nil)
                 _exit(128 + number)

@@ -25,7 +25,9 @@ public final class LiveView {
             break
         case .allocator(let report):
             if report.active != report.requested {
-                Terminal.warn("\(label): asked for \(report.requested), but \(report.active?.rawValue ?? "an unknown allocator") serves malloc (\(report.library ?? "?"))")
+                Terminal.warn(
+                    "\(label): asked for \(report.requested), but \(report.active?.rawValue ?? "an unknown allocator") serves malloc (\(report.library ?? "?"))"
+                )
             }
         case .sample(let sample):
             allocated.append(Double(sample.allocated ?? sample.rss ?? 0))

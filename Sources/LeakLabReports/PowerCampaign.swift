@@ -21,12 +21,13 @@ public struct PowerCampaign {
         self.sweep = sweep
         self.negativeRepeat = negativeRepeat
         guard let drip = catalog.entries.first(where: { $0.scenario.id == "drip" }),
-              let leaky = drip.scenario.variants.first(where: { $0.role == .leaky })
+            let leaky = drip.scenario.variants.first(where: { $0.role == .leaky })
         else { throw RunnerError.usage("power needs the drip scenario (the Others plugin): it is not loaded") }
         for point in sweep.points {
-            plans.append(RunPlan(
-                entry: drip, variant: leaky, workloadIterations: point.cell.iterations,
-                parameterOverrides: point.parameters, budgets: budgets, mallocConf: mallocConf))
+            plans.append(
+                RunPlan(
+                    entry: drip, variant: leaky, workloadIterations: point.cell.iterations,
+                    parameterOverrides: point.parameters, budgets: budgets, mallocConf: mallocConf))
             cells.append(point.cell)
         }
         let chosen = try negatives.map { ids in try ids.map { try catalog.entry(for: $0) } } ?? catalog.entries
@@ -71,8 +72,9 @@ public struct PowerCampaign {
         }
         let report = PowerAnalysis.analyze(detectors: names, observations: observations, negatives: negativeObservations)
         return PowerDocument(
-            sweep: .init(rates: sweep.rates, iterations: sweep.iterations, noise: sweep.noise, repeats: sweep.repeats,
-                         negativeRepeats: negativeRepeat, negatives: Array(Set(negativeObservations.map(\.variant))).sorted()),
+            sweep: .init(
+                rates: sweep.rates, iterations: sweep.iterations, noise: sweep.noise, repeats: sweep.repeats,
+                negativeRepeats: negativeRepeat, negatives: Array(Set(negativeObservations.map(\.variant))).sorted()),
             detectors: report, errors: errors)
     }
 }

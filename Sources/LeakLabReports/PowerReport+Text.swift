@@ -15,12 +15,16 @@ public enum PowerTable {
                 let figures = detector.minimumDetectable.filter { $0.iterations == count }
                 row.append(figures.map { $0.bytesPerIteration.map { "\(number($0)) B/it" } ?? "none" }.joined(separator: "/"))
             }
-            row.append(detector.falsePositiveRate.map { "\(detector.falsePositives)/\(detector.negativeRuns)" + ($0 > 0 ? " (\(Int(($0 * 100).rounded())) %)" : "") } ?? "–")
+            row.append(
+                detector.falsePositiveRate.map { "\(detector.falsePositives)/\(detector.negativeRuns)" + ($0 > 0 ? " (\(Int(($0 * 100).rounded())) %)" : "") }
+                    ?? "–")
             row.append(detector.medianLatencyLarge.map { "\(Int($0)) it" } ?? "–")
             rows.append(row)
         }
         lines.append(table(rows))
-        lines.append("MDL: smallest swept leak (served bytes per iteration) from which on recall ≥ 95 %; latency: median workload iterations to the first 'leak', leaks ≥ 256 B/it.")
+        lines.append(
+            "MDL: smallest swept leak (served bytes per iteration) from which on recall ≥ 95 %; latency: median workload iterations to the first 'leak', leaks ≥ 256 B/it."
+        )
         for detector in document.detectors {
             lines.append("")
             lines.append("\(detector.detector): recall per cell")

@@ -28,7 +28,10 @@ public enum RunTextReport {
         let verified = record.allocator.active == record.allocator.requested ? "verified" : "REQUESTED \(record.allocator.requested)"
         var outcome = record.outcome.rawValue
         if let detail = record.outcomeDetail { outcome += " (\(UntrustedText.clean(detail)))" }
-        lines.append(Terminal.style(record.key, "1") + "  \(record.role.rawValue)  truth: \(record.truth.verdict.rawValue)  allocator: \(active) (\(verified))  \(outcome), \(String(format: "%.1f", record.wallSeconds)) s")
+        lines.append(
+            Terminal.style(record.key, "1")
+                + "  \(record.role.rawValue)  truth: \(record.truth.verdict.rawValue)  allocator: \(active) (\(verified))  \(outcome), \(String(format: "%.1f", record.wallSeconds)) s"
+        )
         for (metric, name) in curveMetrics {
             let values = record.samples.compactMap { $0[metric].map(Double.init) }
             guard let first = values.first, let last = values.last else {
@@ -44,7 +47,9 @@ public enum RunTextReport {
             lines.append("  growth per workload iteration   measured     declared   tolerance")
             for check in growth.comparison(with: record.truth, countedBy: record.allocator.active ?? record.allocator.requested) {
                 let mark = check.withinTolerance ? Terminal.style("ok", "32") : Terminal.style("OFF", "31")
-                lines.append("    \(check.metric.padding(toLength: 28, withPad: " ", startingAt: 0))\(pad(Format.rate(check.measured), 10))   \(pad(Format.rate(check.declared), 10))   ±\(Format.rate(check.tolerance).padding(toLength: 8, withPad: " ", startingAt: 0)) \(mark)")
+                lines.append(
+                    "    \(check.metric.padding(toLength: 28, withPad: " ", startingAt: 0))\(pad(Format.rate(check.measured), 10))   \(pad(Format.rate(check.declared), 10))   ±\(Format.rate(check.tolerance).padding(toLength: 8, withPad: " ", startingAt: 0)) \(mark)"
+                )
             }
             if let tasks = growth.tasks {
                 let declared = pad(Format.rate(record.truth.perIteration.tasks), 10)
@@ -56,7 +61,9 @@ public enum RunTextReport {
         }
         if record.truth.verdict == .bounded, let shape = BoundedShape.measure(record.trace) {
             let verdict = shape.isBounded ? Terminal.style("bounded", "32") : Terminal.style("NOT BOUNDED", "31")
-            lines.append("  bounded?  \(verdict): slope \(Format.rate(shape.earlySlope)) → \(Format.rate(shape.lateSlope)) B/iteration (first → second half of the workload); after settle \(Format.bytes(shape.settledGrowth)) of \(Format.bytes(shape.workloadGrowth)) still held")
+            lines.append(
+                "  bounded?  \(verdict): slope \(Format.rate(shape.earlySlope)) → \(Format.rate(shape.lateSlope)) B/iteration (first → second half of the workload); after settle \(Format.bytes(shape.settledGrowth)) of \(Format.bytes(shape.workloadGrowth)) still held"
+            )
         }
         if let census = record.census {
             lines.append(contentsOf: TaskCensusText.render(census, full: fullCensus))
@@ -64,13 +71,15 @@ public enum RunTextReport {
         if !record.unavailableMetrics.isEmpty {
             lines.append("  not available under \(active): \(record.unavailableMetrics.map(\.rawValue).joined(separator: ", "))")
         }
+        // Wide enough for every name: "allocation-counter" is 18 characters.
+        let nameWidth = max(16, (record.verdicts.map(\.detector.count).max() ?? 0) + 1)
         for verdict in record.verdicts {
             let said = verdict.leak.map { $0 ? "leak" : "no leak" } ?? "failed: \(verdict.failure ?? "?")"
             let right = verdict.leak.map { $0 == record.truth.verdict.isLeak ? Terminal.style("right", "32") : Terminal.style("WRONG", "31") } ?? ""
             let rate = verdict.ratePerIteration.map { "  ~\(Format.rate($0)) B/iter" } ?? ""
             // padding(toLength:) cuts longer text: a failure's reason must survive whole.
             let column = said.count < 8 ? said.padding(toLength: 8, withPad: " ", startingAt: 0) : said
-            lines.append("  detector \(verdict.detector.padding(toLength: 16, withPad: " ", startingAt: 0)) \(column) \(right)\(rate)")
+            lines.append("  detector \(verdict.detector.padding(toLength: nameWidth, withPad: " ", startingAt: 0)) \(column) \(right)\(rate)")
         }
         return lines
     }

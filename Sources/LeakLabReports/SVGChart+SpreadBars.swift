@@ -27,11 +27,10 @@ extension SVGChart {
         let left = 72.0, right = 10.0
         let key = legendRows(entries, maxX: width - right, x: left)
         let top = 30.0 + 16 * Double(max(1, key.rows)) + 6
-        let longest = Double(groups.map(\.label.count).max() ?? 0)
-        let rotate = !groups.isEmpty && longest * 6.3 > (width - left - right) / Double(groups.count) - 4
-        let bottom = rotate ? min(110, 24 + longest * 5.2) : 30
+        let (slanted, bottom) = groupLabelLayout(groups.map(\.label), plotWidth: width - left - right)
         let plotWidth = width - left - right, plotHeight = height - top - bottom
-        var svg = "<svg class=\"chart bars spread\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(HTML.number(width)) \(HTML.number(height))\" role=\"img\" \(attributes)>"
+        var svg =
+            "<svg class=\"chart bars spread\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(HTML.number(width)) \(HTML.number(height))\" role=\"img\" \(attributes)>"
         svg += "<title>\(HTML.escape(title))</title>"
         svg += "<text class=\"title\" x=\"\(HTML.number(left))\" y=\"16\">\(HTML.escape(title))</text>"
         svg += key.svg
@@ -43,8 +42,10 @@ extension SVGChart {
         let y0 = ticks.first ?? 0, y1 = max(ticks.last ?? 1, y0 + 1)
         let py = { (value: Double) in top + plotHeight - (value - y0) / (y1 - y0) * plotHeight }
         for tick in ticks {
-            svg += "<line x1=\"\(HTML.number(left))\" x2=\"\(HTML.number(left + plotWidth))\" y1=\"\(HTML.number(py(tick)))\" y2=\"\(HTML.number(py(tick)))\" stroke=\"\(tick == 0 ? "#9aa5b1" : "#e4e7eb")\"/>"
-            svg += "<text x=\"\(HTML.number(left - 6))\" y=\"\(HTML.number(py(tick) + 4))\" text-anchor=\"end\">\(HTML.escape(tickLabel(tick, format: format, ticks: ticks)))</text>"
+            svg +=
+                "<line x1=\"\(HTML.number(left))\" x2=\"\(HTML.number(left + plotWidth))\" y1=\"\(HTML.number(py(tick)))\" y2=\"\(HTML.number(py(tick)))\" stroke=\"\(tick == 0 ? "#9aa5b1" : "#e4e7eb")\"/>"
+            svg +=
+                "<text x=\"\(HTML.number(left - 6))\" y=\"\(HTML.number(py(tick) + 4))\" text-anchor=\"end\">\(HTML.escape(tickLabel(tick, format: format, ticks: ticks)))</text>"
         }
         guard !groups.isEmpty else { return svg + "</svg>" }
         let slot = plotWidth / Double(groups.count)
@@ -56,31 +57,30 @@ extension SVGChart {
                 let a = start - 4, b = start + barWidth * count + 4
                 if group.tolerance > 0 {
                     let top = py(reference + group.tolerance), low = py(reference - group.tolerance)
-                    svg += "<rect class=\"tolerance\" x=\"\(HTML.number(a))\" y=\"\(HTML.number(top))\" width=\"\(HTML.number(b - a))\" height=\"\(HTML.number(max(1, low - top)))\" fill=\"#212529\" fill-opacity=\"0.08\"/>"
+                    svg +=
+                        "<rect class=\"tolerance\" x=\"\(HTML.number(a))\" y=\"\(HTML.number(top))\" width=\"\(HTML.number(b - a))\" height=\"\(HTML.number(max(1, low - top)))\" fill=\"#212529\" fill-opacity=\"0.08\"/>"
                 }
-                svg += "<line class=\"truth\" x1=\"\(HTML.number(a))\" x2=\"\(HTML.number(b))\" y1=\"\(HTML.number(py(reference)))\" y2=\"\(HTML.number(py(reference)))\" stroke=\"#212529\" stroke-width=\"2\"><title>\(HTML.escape("\(group.label) declared truth: \(format.text(reference)) ± \(format.text(group.tolerance))"))</title></line>"
+                svg +=
+                    "<line class=\"truth\" x1=\"\(HTML.number(a))\" x2=\"\(HTML.number(b))\" y1=\"\(HTML.number(py(reference)))\" y2=\"\(HTML.number(py(reference)))\" stroke=\"#212529\" stroke-width=\"2\"><title>\(HTML.escape("\(group.label) declared truth: \(format.text(reference)) ± \(format.text(group.tolerance))"))</title></line>"
             }
             for (offset, bar) in group.bars.enumerated() {
                 let x = start + barWidth * Double(offset)
                 guard let value = bar.value else {
-                    svg += "<text x=\"\(HTML.number(x + barWidth / 2))\" y=\"\(HTML.number(py(0) - 4))\" text-anchor=\"middle\" font-size=\"9\" transform=\"rotate(-90 \(HTML.number(x + barWidth / 2)) \(HTML.number(py(0) - 4)))\">n/a<title>\(HTML.escape("\(group.label) \(bar.name): not measured"))</title></text>"
+                    svg += missingBar(x: x + barWidth / 2, y: py(0) - 4, title: "\(group.label) \(bar.name): not measured")
                     continue
                 }
                 let a = py(max(0, value)), b = py(min(0, value))
                 var tip = "\(group.label) \(bar.name): \(format.text(value))"
                 if let low = bar.low, let high = bar.high, low != high { tip += " [\(format.text(low))…\(format.text(high))]" }
-                svg += "<rect x=\"\(HTML.number(x + 1))\" y=\"\(HTML.number(a))\" width=\"\(HTML.number(barWidth - 2))\" height=\"\(HTML.number(max(0.5, b - a)))\" fill=\"\(bar.color)\"><title>\(HTML.escape(tip))</title></rect>"
+                svg +=
+                    "<rect x=\"\(HTML.number(x + 1))\" y=\"\(HTML.number(a))\" width=\"\(HTML.number(barWidth - 2))\" height=\"\(HTML.number(max(0.5, b - a)))\" fill=\"\(bar.color)\"><title>\(HTML.escape(tip))</title></rect>"
                 if let low = bar.low, let high = bar.high, low != high {
                     let cx = x + barWidth / 2
-                    svg += "<path class=\"error-bar\" d=\"M\(HTML.number(cx)) \(HTML.number(py(high)))V\(HTML.number(py(low)))M\(HTML.number(cx - 3)) \(HTML.number(py(high)))h6M\(HTML.number(cx - 3)) \(HTML.number(py(low)))h6\" stroke=\"#212529\" fill=\"none\"/>"
+                    svg +=
+                        "<path class=\"error-bar\" d=\"M\(HTML.number(cx)) \(HTML.number(py(high)))V\(HTML.number(py(low)))M\(HTML.number(cx - 3)) \(HTML.number(py(high)))h6M\(HTML.number(cx - 3)) \(HTML.number(py(low)))h6\" stroke=\"#212529\" fill=\"none\"/>"
                 }
             }
-            let cx = left + slot * (Double(index) + 0.5), ly = top + plotHeight + 14
-            if rotate {
-                svg += "<text x=\"\(HTML.number(cx))\" y=\"\(HTML.number(ly))\" text-anchor=\"end\" transform=\"rotate(-35 \(HTML.number(cx)) \(HTML.number(ly)))\">\(HTML.escape(group.label))</text>"
-            } else {
-                svg += "<text x=\"\(HTML.number(cx))\" y=\"\(HTML.number(ly))\" text-anchor=\"middle\">\(HTML.escape(group.label))</text>"
-            }
+            svg += groupLabel(group.label, x: left + slot * (Double(index) + 0.5), y: top + plotHeight + 14, slanted: slanted)
         }
         svg += "</svg>"
         return svg
@@ -96,7 +96,8 @@ extension SVGChart {
                 offset = x
             }
             let baseline = 34 + Double(row) * 16
-            svg += "<line x1=\"\(HTML.number(offset))\" x2=\"\(HTML.number(offset + 18))\" y1=\"\(HTML.number(baseline - 4))\" y2=\"\(HTML.number(baseline - 4))\" stroke=\"\(color)\" stroke-width=\"4\"/>"
+            svg +=
+                "<line x1=\"\(HTML.number(offset))\" x2=\"\(HTML.number(offset + 18))\" y1=\"\(HTML.number(baseline - 4))\" y2=\"\(HTML.number(baseline - 4))\" stroke=\"\(color)\" stroke-width=\"4\"/>"
             svg += "<text x=\"\(HTML.number(offset + 22))\" y=\"\(HTML.number(baseline))\">\(HTML.escape(name))</text>"
             offset += width
         }

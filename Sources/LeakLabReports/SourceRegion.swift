@@ -73,9 +73,9 @@ public struct SourceRegion: Equatable {
     /// A regular file's text, or nil when it is missing, unreadable or implausibly large.
     private static func contents(of file: String) -> String? {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: file),
-              attributes[.type] as? FileAttributeType == .typeRegular,
-              (attributes[.size] as? Int ?? 0) <= maximumFileBytes,
-              let data = FileManager.default.contents(atPath: file)
+            attributes[.type] as? FileAttributeType == .typeRegular,
+            (attributes[.size] as? Int ?? 0) <= maximumFileBytes,
+            let data = FileManager.default.contents(atPath: file)
         else { return nil }
         return String(decoding: data, as: UTF8.self)
     }

@@ -14,10 +14,11 @@ public enum Sparkline {
         let low = range?.lowerBound ?? picked.min()!
         let high = range?.upperBound ?? picked.max()!
         let span = high - low
-        return String(picked.map { value in
-            guard span > 0 else { return blocks[0] }
-            let level = Int(((value - low) / span * Double(blocks.count - 1)).rounded())
-            return blocks[max(0, min(blocks.count - 1, level))]
-        })
+        return String(
+            picked.map { value in
+                guard span > 0 else { return blocks[0] }
+                let level = Int(((value - low) / span * Double(blocks.count - 1)).rounded())
+                return blocks[max(0, min(blocks.count - 1, level))]
+            })
     }
 }

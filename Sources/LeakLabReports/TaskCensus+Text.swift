@@ -24,7 +24,9 @@ public enum TaskCensusText {
         for group in shown {
             let count = String(group.count)
             let place = UntrustedText.clean(group.waitsIn ?? "(unnamed)")
-            lines.append("    \(String(repeating: " ", count: max(0, 7 - count.count)))\(count)  \(group.stateText.padding(toLength: 21, withPad: " ", startingAt: 0)) waits in \(place)")
+            lines.append(
+                "    \(String(repeating: " ", count: max(0, 7 - count.count)))\(count)  \(group.stateText.padding(toLength: 21, withPad: " ", startingAt: 0)) waits in \(place)"
+            )
             if let creator = group.creator, full {
                 lines.append("             created in \(UntrustedText.clean(creator))")
             }
@@ -32,7 +34,8 @@ public enum TaskCensusText {
                 // Thunks and forwarders demangle to their function's name: show it once.
                 for (index, frame) in group.frames.enumerated()
                 where index == 0 || frame.function == nil || frame.function != group.frames[index - 1].function {
-                    let module = frame.module >= 0 && frame.module < census.modules.count
+                    let module =
+                        frame.module >= 0 && frame.module < census.modules.count
                         ? (census.modules[frame.module] as NSString).lastPathComponent : "?"
                     let name = frame.function.map(UntrustedText.clean) ?? String(format: "0x%llx", UInt64(frame.offset))
                     lines.append("             \(name)  [\(module)]")

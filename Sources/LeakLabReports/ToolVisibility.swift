@@ -30,7 +30,8 @@ public struct ToolVisibility: Codable, Equatable {
             mayFool = detectors.filter(\.fooledByPlateaus).map(\.name)
         case .leak:
             // Tools that report the leaked memory itself first, then the rest in catalogue order.
-            let ordered = detectors.filter { $0.kind == .tool && !$0.sees.contains(.reachableHeap) }
+            let ordered =
+                detectors.filter { $0.kind == .tool && !$0.sees.contains(.reachableHeap) }
                 + detectors.filter { !($0.kind == .tool && !$0.sees.contains(.reachableHeap)) }
             seenBy = ordered.filter { $0.sees(any: kinds) }.map(\.name)
             missedBy = ordered.filter { !$0.sees(any: kinds) }.map(\.name)
@@ -61,7 +62,8 @@ public struct ToolVisibility: Codable, Equatable {
         case .clean:
             why.append("Clean: nothing grows, so every detector should say no leak; one that does not is a false positive.")
         case .bounded:
-            why.append("""
+            why.append(
+                """
                 A bounded look-alike: it grows, then plateaus or gives memory back. Checks that \
                 compare two moments, or apply per-item thresholds to the growing stretch, may call it \
                 a leak; a trend over the whole workload sees the slope flatten and the settle check \
@@ -70,14 +72,16 @@ public struct ToolVisibility: Codable, Equatable {
                 """)
         case .leak:
             if kinds.contains(.unreachableHeap) {
-                why.append("""
+                why.append(
+                    """
                     Unreachable: nothing points at the leaked memory any more, so valgrind memcheck \
                     reports it as definitely lost and LeakSanitizer reports it at exit; allocation \
                     counters and trends see it grow too.
                     """)
             }
             if kinds.contains(.interiorHeap) {
-                why.append("""
+                why.append(
+                    """
                     Held only through a pointer into the middle of each block: valgrind memcheck \
                     reports it only as 'possibly lost', which its verdict does not count; \
                     LeakSanitizer counts interior pointers as references and reports nothing; \
@@ -85,7 +89,8 @@ public struct ToolVisibility: Codable, Equatable {
                     """)
             }
             if kinds.contains(.reachableHeap) {
-                why.append("""
+                why.append(
+                    """
                     Reachable: a live reference still holds it, so valgrind memcheck files it under \
                     'still reachable' (not a leak) and LeakSanitizer does not report it; only what \
                     watches allocation over time sees it, heaptrack included, whose 'leaked' total \
@@ -93,7 +98,8 @@ public struct ToolVisibility: Codable, Equatable {
                     """)
             }
             if kinds.contains(.nonHeapMemory) {
-                why.append("""
+                why.append(
+                    """
                     Memory outside the malloc heap (mmap, memfd): allocators, valgrind, LeakSanitizer \
                     and heaptrack never see it; only resident memory (RSS) grows.
                     """)
@@ -103,7 +109,8 @@ public struct ToolVisibility: Codable, Equatable {
             }
             let resources = [kinds.contains(.fds) ? "file descriptors" : nil, kinds.contains(.threads) ? "threads" : nil].compactMap { $0 }
             if !resources.isEmpty {
-                why.append("""
+                why.append(
+                    """
                     It leaves \(resources.joined(separator: " and ")) behind: the resources check (open \
                     fds and threads from /proc) sees them\(kinds.contains(.fds) ? "; memcheck counts open fds too (--track-fds=yes), LeakSanitizer never" : "").
                     """)

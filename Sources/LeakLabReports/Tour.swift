@@ -31,7 +31,8 @@ public enum Tour {
                 let variants = entry.scenario.variants
                 let pairs = VariantPairing.pairs(variants.map { ($0.name, $0.role) })
                 if let pair = pairs.first(where: { $0.fixed != nil }),
-                   let leaky = entry.scenario.variant(named: pair.leaky), let fixed = pair.fixed.flatMap(entry.scenario.variant(named:)) {
+                    let leaky = entry.scenario.variant(named: pair.leaky), let fixed = pair.fixed.flatMap(entry.scenario.variant(named:))
+                {
                     return Stop(pattern: pattern, entry: entry, leaky: leaky, fixed: fixed)
                 }
             }

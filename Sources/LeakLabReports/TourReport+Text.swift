@@ -21,7 +21,8 @@ public enum TourText {
             }
         }
         out.append("")
-        out.append("Next: `leaklab run SCENARIO` for a longer look with a live view, `leaklab validate --html report.html` to score every detector on every scenario.")
+        out.append(
+            "Next: `leaklab run SCENARIO` for a longer look with a live view, `leaklab validate --html report.html` to score every detector on every scenario.")
         return out.joined(separator: "\n")
     }
 
@@ -41,12 +42,16 @@ public enum TourText {
             let colour = run.role == .leaky ? "31" : "32"
             lines.append("  \(label) \(Terminal.style(Sparkline.render(values, width: 40, range: range), colour))  \(figures)")
         }
-        lines.append("  " + "detector".padding(toLength: 16, withPad: " ", startingAt: 0)
-            + "leaky".padding(toLength: 14, withPad: " ", startingAt: 0) + "fixed")
+        lines.append(
+            "  " + "detector".padding(toLength: 16, withPad: " ", startingAt: 0)
+                + "leaky".padding(toLength: 14, withPad: " ", startingAt: 0) + "fixed")
         for detector in detectors {
             var line = "  " + detector.padding(toLength: 16, withPad: " ", startingAt: 0)
             for run in [leaky, fixed] {
-                guard let verdict = run.verdict(of: detector) else { line += "-".padding(toLength: 14, withPad: " ", startingAt: 0); continue }
+                guard let verdict = run.verdict(of: detector) else {
+                    line += "-".padding(toLength: 14, withPad: " ", startingAt: 0)
+                    continue
+                }
                 let outcome = VerdictOutcome(verdict: verdict, run: run)
                 let said = verdict.leak.map { $0 ? "leak" : "no leak" } ?? "failed"
                 let mark = outcome == .failed ? " " : outcome.isCorrect ? "✓" : "✗"

@@ -15,12 +15,13 @@ public struct ValidateMatrix {
             for variant in entry.scenario.variants {
                 for allocator in allocators {
                     for index in 0..<repeats {
-                        plans.append(RunPlan(
-                            entry: entry, variant: variant, allocator: allocator,
-                            warmUpIterations: warmUpIterations, workloadIterations: workloadIterations,
-                            parameterOverrides: parameters.merging(["seed": String(42 + index)]) { $1 }, budgets: budgets,
-                            mallocConf: allocator == .jemalloc ? mallocConf : nil, settleMillis: settleMillis,
-                            allocatorOptions: allocatorOptions))
+                        plans.append(
+                            RunPlan(
+                                entry: entry, variant: variant, allocator: allocator,
+                                warmUpIterations: warmUpIterations, workloadIterations: workloadIterations,
+                                parameterOverrides: parameters.merging(["seed": String(42 + index)]) { $1 }, budgets: budgets,
+                                mallocConf: allocator == .jemalloc ? mallocConf : nil, settleMillis: settleMillis,
+                                allocatorOptions: allocatorOptions))
                     }
                 }
             }

@@ -31,12 +31,16 @@ public enum ValidateJUnit {
                 case .truePositive, .trueNegative:
                     break
                 }
-                cases.append("    <testcase classname=\"leaklab.\(escape(detector)).\(escape(run.pattern))\" name=\"\(name)\" time=\"\(String(format: "%.3f", run.wallSeconds))\">\(body)</testcase>")
+                cases.append(
+                    "    <testcase classname=\"leaklab.\(escape(detector)).\(escape(run.pattern))\" name=\"\(name)\" time=\"\(String(format: "%.3f", run.wallSeconds))\">\(body)</testcase>"
+                )
             }
             totalTests += cases.count
             totalFailures += failures
             totalErrors += errors
-            suites.append("  <testsuite name=\"\(escape(detector))\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"\(errors)\">\n" + cases.joined(separator: "\n") + "\n  </testsuite>")
+            suites.append(
+                "  <testsuite name=\"\(escape(detector))\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"\(errors)\">\n"
+                    + cases.joined(separator: "\n") + "\n  </testsuite>")
         }
         xml += "<testsuites name=\"leaklab validate\" tests=\"\(totalTests)\" failures=\"\(totalFailures)\" errors=\"\(totalErrors)\">\n"
         xml += suites.joined(separator: "\n") + "\n</testsuites>\n"

@@ -16,7 +16,10 @@ public enum ValidateTable {
             var line = label(run).padding(toLength: keyWidth, withPad: " ", startingAt: 0)
             line += run.truth.verdict.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
             for detector in detectors {
-                guard let verdict = run.verdict(of: detector) else { line += cellText("-", cell); continue }
+                guard let verdict = run.verdict(of: detector) else {
+                    line += cellText("-", cell)
+                    continue
+                }
                 let outcome = VerdictOutcome(verdict: verdict, run: run)
                 let text = outcome == .failed || outcome == .incomplete ? outcome.rawValue : outcome.rawValue.uppercased()
                 let colour = outcome == .failed || outcome == .incomplete ? "33" : (outcome.isCorrect ? "32" : "31")
@@ -27,7 +30,8 @@ public enum ValidateTable {
         }
         lines.append("")
         let nameWidth = max(16, (scores.map(\.detector.count).max() ?? 0) + 1)
-        lines.append("detector".padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  tp  fp  fn  tn fail inc  precision  recall     f1  latency  rate err")
+        lines.append(
+            "detector".padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  tp  fp  fn  tn fail inc  precision  recall     f1  latency  rate err")
         for score in scores {
             let m = score.overall
             lines.append(
@@ -43,8 +47,9 @@ public enum ValidateTable {
         let patterns = Set(scores.flatMap { $0.byPattern.keys }).sorted()
         lines.append("  " + "pattern".padding(toLength: 24, withPad: " ", startingAt: 0) + detectors.map { cellText($0, cell) }.joined())
         for pattern in patterns {
-            lines.append("  " + pattern.padding(toLength: 24, withPad: " ", startingAt: 0)
-                + scores.map { cellText(patternF1($0.byPattern[pattern]), cell) }.joined())
+            lines.append(
+                "  " + pattern.padding(toLength: 24, withPad: " ", startingAt: 0)
+                    + scores.map { cellText(patternF1($0.byPattern[pattern]), cell) }.joined())
         }
         return lines.joined(separator: "\n")
     }

@@ -58,23 +58,33 @@ public struct AllocatorConfiguration: Sendable, Equatable, Codable {
 
     /// The presets, in the order `--config` help and docs list them.
     public static let presets: [AllocatorConfiguration] = [
-        .init(name: "jemalloc", allocator: .jemalloc, mallocConf: exactJemallocConf,
-              summary: "jemalloc with its thread cache off (MALLOC_CONF=tcache:false): exact counts, the figure run/audit/validate give"),
-        .init(name: "jemalloc-defaults", allocator: .jemalloc,
-              summary: "jemalloc as shipped (no MALLOC_CONF): thread caches hold freed blocks, so allocated is approximate (±a few KiB); for its RSS behaviour"),
-        .init(name: "jemalloc-no-decay", allocator: .jemalloc, options: ["dirty_decay_ms": "0", "muzzy_decay_ms": "0"], mallocConf: exactJemallocConf,
-              summary: "jemalloc, exact counts, dirty and muzzy pages purged at once (dirty_decay_ms=0, muzzy_decay_ms=0)"),
-        .init(name: "glibc", allocator: .glibc,
-              summary: "glibc malloc with its per-thread cache off (GLIBC_TUNABLES=glibc.malloc.tcache_count=0): exact counts, the figure run/audit/validate give"),
-        .init(name: "glibc-defaults", allocator: .glibc, options: ["tcache_count": "7"],
-              summary: "glibc malloc as shipped (tcache_count=7): chunks in the per-thread cache count as in use, so allocated is approximate; for its RSS behaviour"),
-        .init(name: "glibc-trim", allocator: .glibc, options: ["trim-at-settle": "true"],
-              summary: "glibc malloc, exact counts, the child calls malloc_trim(0) when the workload settles"),
+        .init(
+            name: "jemalloc", allocator: .jemalloc, mallocConf: exactJemallocConf,
+            summary: "jemalloc with its thread cache off (MALLOC_CONF=tcache:false): exact counts, the figure run/audit/validate give"),
+        .init(
+            name: "jemalloc-defaults", allocator: .jemalloc,
+            summary: "jemalloc as shipped (no MALLOC_CONF): thread caches hold freed blocks, so allocated is approximate (±a few KiB); for its RSS behaviour"),
+        .init(
+            name: "jemalloc-no-decay", allocator: .jemalloc, options: ["dirty_decay_ms": "0", "muzzy_decay_ms": "0"], mallocConf: exactJemallocConf,
+            summary: "jemalloc, exact counts, dirty and muzzy pages purged at once (dirty_decay_ms=0, muzzy_decay_ms=0)"),
+        .init(
+            name: "glibc", allocator: .glibc,
+            summary: "glibc malloc with its per-thread cache off (GLIBC_TUNABLES=glibc.malloc.tcache_count=0): exact counts, the figure run/audit/validate give"
+        ),
+        .init(
+            name: "glibc-defaults", allocator: .glibc, options: ["tcache_count": "7"],
+            summary:
+                "glibc malloc as shipped (tcache_count=7): chunks in the per-thread cache count as in use, so allocated is approximate; for its RSS behaviour"),
+        .init(
+            name: "glibc-trim", allocator: .glibc, options: ["trim-at-settle": "true"],
+            summary: "glibc malloc, exact counts, the child calls malloc_trim(0) when the workload settles"),
         .init(name: "tcmalloc", allocator: .tcmalloc, summary: "tcmalloc at its defaults"),
-        .init(name: "tcmalloc-release", allocator: .tcmalloc, options: ["release_rate": "10", "aggressive_decommit": "true"],
-              summary: "tcmalloc releasing aggressively (TCMALLOC_RELEASE_RATE=10, TCMALLOC_AGGRESSIVE_DECOMMIT=true)"),
-        .init(name: "mimalloc", allocator: .mimalloc,
-              summary: "mimalloc at its defaults: RSS only, Debian's build keeps no byte statistics (docs/allocators.md)"),
+        .init(
+            name: "tcmalloc-release", allocator: .tcmalloc, options: ["release_rate": "10", "aggressive_decommit": "true"],
+            summary: "tcmalloc releasing aggressively (TCMALLOC_RELEASE_RATE=10, TCMALLOC_AGGRESSIVE_DECOMMIT=true)"),
+        .init(
+            name: "mimalloc", allocator: .mimalloc,
+            summary: "mimalloc at its defaults: RSS only, Debian's build keeps no byte statistics (docs/allocators.md)"),
     ]
 
     /// The default comparison: each allocator's plain preset.
@@ -105,18 +115,30 @@ public struct AllocatorConfiguration: Sendable, Equatable, Codable {
         guard let allocator = AllocatorName(rawValue: parts[1]) else {
             throw .usage("--config \(text): unknown allocator '\(parts[1])'; choose from \(AllocatorName.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        let arguments = parts.count > 2 ? parts[2].split(separator: ",").map(String.init) : []
-        let options = try AllocatorOptions(parsing: arguments)
-        for key in options.entries.keys.sorted() {
-            let option = try AllocatorOptions.resolve(key)
-            guard option.allocator == allocator else { throw .usage("--config \(text): \(key) is not a \(allocator) option") }
+        let arguments = parts.count > 2 ? parts[2].split(separator: ",", omittingEmptySubsequences: false).map(String.init) : []
+        guard !arguments.contains(where: \.isEmpty) else {
+            throw .usage(
+                "--config \(text): an empty option; separate k=v pairs with single commas, e.g. \(name):\(allocator):dirty_decay_ms=0,muzzy_decay_ms=0")
         }
-        try options.validate(for: [allocator])
+        let options: AllocatorOptions
+        do throws(RunnerError) {
+            options = try AllocatorOptions(parsing: arguments)
+            for key in options.entries.keys.sorted() {
+                let option = try AllocatorOptions.resolve(key)
+                guard option.allocator == allocator else { throw RunnerError.usage("--config \(text): \(key) is not a \(allocator) option") }
+            }
+            try options.validate(for: [allocator])
+        } catch .usage(let message) where message.hasPrefix("--allocator-option ") {
+            // The option grammar is --allocator-option's; the mistake is in this --config.
+            throw .usage("--config \(text): " + message.dropFirst("--allocator-option ".count))
+        }
         var configuration = preset(allocator.rawValue) ?? AllocatorConfiguration(name: name, allocator: allocator)
         configuration.name = name
         configuration.options = options.entries
         let described = options.entries.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
-        configuration.summary = "\(allocator)\(allocator == .jemalloc ? " (tcache:false unless set)" : allocator == .glibc ? " (tcache_count=0 unless set)" : "")" + (described.isEmpty ? "" : ", \(described)")
+        configuration.summary =
+            "\(allocator)\(allocator == .jemalloc ? " (\(exactJemallocConf) unless tcache is set)" : allocator == .glibc ? " (tcache_count=0 unless set)" : "")"
+            + (described.isEmpty ? "" : ", \(described)")
         return configuration
     }
 

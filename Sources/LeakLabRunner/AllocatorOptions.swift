@@ -30,7 +30,7 @@ public struct AllocatorOptions: Sendable, Equatable {
         var entries: [String: String] = [:]
         for argument in arguments {
             guard let equals = argument.firstIndex(of: "="), equals != argument.startIndex,
-                  argument.index(after: equals) != argument.endIndex
+                argument.index(after: equals) != argument.endIndex
             else {
                 throw .usage("--allocator-option expects KEY=VALUE (e.g. dirty_decay_ms=0), got '\(argument)'")
             }
@@ -107,7 +107,10 @@ public struct AllocatorOptions: Sendable, Equatable {
 extension AllocatorOptions {
     /// One option resolved to its allocator and the name that allocator knows it by.
     struct Option {
-        enum Kind: Equatable { case known(ValueKind), passThrough, trimAtSettle }
+        enum Kind: Equatable {
+            case known(ValueKind)
+            case passThrough, trimAtSettle
+        }
         var allocator: AllocatorName
         var name: String
         var kind: Kind
@@ -176,9 +179,11 @@ extension AllocatorOptions {
         }
         if named == .glibc, name.hasPrefix("malloc.") { name = String(name.dropFirst("malloc.".count)) }
         // Aliases: the mallopt names and the environment variable names.
-        let aliases = ["M_TRIM_THRESHOLD": "trim_threshold", "M_MMAP_THRESHOLD": "mmap_threshold", "M_TOP_PAD": "top_pad",
-                       "M_MMAP_MAX": "mmap_max", "M_ARENA_MAX": "arena_max", "TCMALLOC_RELEASE_RATE": "release_rate",
-                       "trim_at_settle": "trim-at-settle"]
+        let aliases = [
+            "M_TRIM_THRESHOLD": "trim_threshold", "M_MMAP_THRESHOLD": "mmap_threshold", "M_TOP_PAD": "top_pad",
+            "M_MMAP_MAX": "mmap_max", "M_ARENA_MAX": "arena_max", "TCMALLOC_RELEASE_RATE": "release_rate",
+            "trim_at_settle": "trim-at-settle",
+        ]
         name = aliases[name] ?? name
         guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "_-.".contains($0) }) else {
             throw .usage("--allocator-option \(key): not an option name (letters, digits, '_', '-', '.')")

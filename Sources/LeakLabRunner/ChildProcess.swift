@@ -297,7 +297,7 @@ final class ChildProcess {
         close(created)
         guard fd >= 0 else { return nil }
         guard ftruncate(fd, off_t(bytes)) == 0,
-              let mapped = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), mapped != MAP_FAILED
+            let mapped = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), mapped != MAP_FAILED
         else {
             close(fd)
             return nil
@@ -355,10 +355,15 @@ final class ChildProcess {
                 let key = line[lineStart..<colon]
                 var value = 0
                 for byte in line[(colon + 1)...] where byte >= 48 && byte <= 57 { value = value * 10 + Int(byte - 48) }
-                if key.elementsEqual("VmRSS".utf8) { result.rss = value * 1_024 }
-                else if key.elementsEqual("VmHWM".utf8) { result.highWaterMark = value * 1_024 }
-                else if key.elementsEqual("VmData".utf8) { result.data = value * 1_024 }
-                else if key.elementsEqual("Threads".utf8) { result.threads = value }
+                if key.elementsEqual("VmRSS".utf8) {
+                    result.rss = value * 1_024
+                } else if key.elementsEqual("VmHWM".utf8) {
+                    result.highWaterMark = value * 1_024
+                } else if key.elementsEqual("VmData".utf8) {
+                    result.data = value * 1_024
+                } else if key.elementsEqual("Threads".utf8) {
+                    result.threads = value
+                }
             }
             lineStart = lineEnd < bytes.endIndex ? lineEnd + 1 : lineEnd
         }

@@ -34,7 +34,8 @@ enum LeftoverProcesses {
         for _ in 0..<200 where !left.isEmpty {
             left = left.filter { pid in
                 guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                      let close = stat.lastIndex(of: ")") else { return false }
+                    let close = stat.lastIndex(of: ")")
+                else { return false }
                 return !stat[close...].hasPrefix(") Z") && !stat[close...].hasPrefix(") X")
             }
             if !left.isEmpty { usleep(5_000) }

@@ -23,8 +23,10 @@ public struct MatrixRunner: Sendable {
         onFinished: @escaping @Sendable (Int, Result<RunRecord, RunnerError>) -> Void
     ) -> [Result<RunRecord, RunnerError>] {
         let runner = self.runner
-        return WorkerPool.map(plans.count, jobs: jobs, work: { index in
-            do throws(RunnerError) { return .success(finishing(try runner.run(plans[index]))) } catch { return .failure(error) }
-        }, onFinished: onFinished)
+        return WorkerPool.map(
+            plans.count, jobs: jobs,
+            work: { index in
+                do throws(RunnerError) { return .success(finishing(try runner.run(plans[index]))) } catch { return .failure(error) }
+            }, onFinished: onFinished)
     }
 }

@@ -30,8 +30,8 @@ public struct PluginCatalog: Sendable {
     ///     (LeakLabKit itself), so a library in it without the entry point is skipped quietly;
     ///     in a directory the user named, it is refused with a message.
     ///   - userDirectories: `--plugins DIR` options and `LEAKLAB_PLUGIN_PATH` entries.
-    /// - Throws: ``RunnerError/usage(_:)`` when a user directory does not exist, or two plugins
-    ///   provide the same scenario id.
+    /// - Throws: ``RunnerError/usage(_:)`` when a user directory does not exist or is a file, or
+    ///   two plugins have the same name or provide the same scenario id.
     public init(defaultDirectory: String?, userDirectories: [String]) throws(RunnerError) {
         var seen = Set<String>()
         var sources: [(directory: String, isDefault: Bool)] = []
@@ -43,7 +43,9 @@ public struct PluginCatalog: Sendable {
             }
             guard isDirectory.boolValue else {
                 let parent = (directory as NSString).deletingLastPathComponent
-                throw .usage("--plugins (or LEAKLAB_PLUGIN_PATH) takes directories, and \(directory) is a file: pass the directory that holds it (\(parent.isEmpty ? "." : parent)); every plugin in it is loaded")
+                throw .usage(
+                    "--plugins (or LEAKLAB_PLUGIN_PATH) takes directories, and \(directory) is a file: pass the directory that holds it (\(parent.isEmpty ? "." : parent)); every plugin in it is loaded"
+                )
             }
             sources.append((directory, false))
         }
@@ -82,11 +84,23 @@ public struct PluginCatalog: Sendable {
     }
 
     private mutating func checkUniqueIDs() throws(RunnerError) {
+        var named: [String: Plugin] = [:]
+        for plugin in plugins {
+            // Reports, journals and `list` know a plugin by its name.
+            if let first = named[plugin.name] {
+                throw .usage(
+                    "two plugins are named '\(plugin.name)': \(first.path) and \(plugin.path). Give each its own name in its manifest, or leave one out of --plugins"
+                )
+            }
+            named[plugin.name] = plugin
+        }
         var owner: [String: Plugin] = [:]
         for plugin in plugins {
             for scenario in plugin.scenarios {
                 if let first = owner[scenario.id] {
-                    throw .usage("scenario id '\(scenario.id)' is provided by two plugins: \(first.name) (\(first.path)) and \(plugin.name) (\(plugin.path)). Remove one, or rename the scenario")
+                    throw .usage(
+                        "scenario id '\(scenario.id)' is provided by two plugins: \(first.name) (\(first.path)) and \(plugin.name) (\(plugin.path)). Remove one, or rename the scenario"
+                    )
                 }
                 owner[scenario.id] = plugin
             }

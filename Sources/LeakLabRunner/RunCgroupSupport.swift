@@ -138,9 +138,9 @@ public enum RunCgroupSupport {
         case .available(let layout) where layout.kind == .v2:
             "containment: a cgroup v2 per run under \(layout.memoryParent) (memory.max = budget + \(RunCgroup.margin >> 20) MiB, no swap\(layout.pidsParent == nil ? "" : "; pids.max = thread budget + \(RunCgroup.pidsMargin)"))"
         case .available(let layout):
-            "containment: cgroup v1 groups per run under \(layout.memoryParent) (memory.limit_in_bytes = budget + \(RunCgroup.margin >> 20) MiB)" +
-                (layout.pidsParent.map { ", \($0) (pids.max = thread budget + \(RunCgroup.pidsMargin))" } ?? ", no pids controller") +
-                (layout.freezerParent.map { ", \($0) (freezer)" } ?? "")
+            "containment: cgroup v1 groups per run under \(layout.memoryParent) (memory.limit_in_bytes = budget + \(RunCgroup.margin >> 20) MiB)"
+                + (layout.pidsParent.map { ", \($0) (pids.max = thread budget + \(RunCgroup.pidsMargin))" } ?? ", no pids controller")
+                + (layout.freezerParent.map { ", \($0) (freezer)" } ?? "")
         case .unavailable(let reason):
             "containment: no cgroup (\(reason)); using the RSS watchdog, RLIMIT_DATA, and the run token to find leftover processes"
         }

@@ -60,9 +60,10 @@ public struct RunPlan: Sendable {
         guard let parameters = try? ParameterValues(specs: entry.scenario.allParameters, overrides: request.parameters) else {
             return variant.truth
         }
-        return variant.truth(for: RunSettings(
-            parameters: parameters, warmUpIterations: request.warmUpIterations,
-            workloadIterations: request.workloadIterations))
+        return variant.truth(
+            for: RunSettings(
+                parameters: parameters, warmUpIterations: request.warmUpIterations,
+                workloadIterations: request.workloadIterations))
     }
 
     /// The child's request, with parameters validated against the scenario.

@@ -145,32 +145,49 @@ public struct Runner: Sendable {
         case .threads(let count):
             return (.budgetExceeded, "threads: \(count) threads over the budget of \(budgets.threads); its process group was killed")
         case .wallTime(let seconds):
-            return (.timedOut, String(format: "ran %.1f s, over the budget of %.0f s; its process group was killed", seconds, budgets.wallSeconds) + " (after \(samples.count) samples)")
+            return (
+                .timedOut,
+                String(format: "ran %.1f s, over the budget of %.0f s; its process group was killed", seconds, budgets.wallSeconds)
+                    + " (after \(samples.count) samples)"
+            )
         case nil:
             break
         }
         if containment.oomKills > 0, let limit = containment.cgroupLimit {
             let file = containment.kind == .v1 ? "cgroup v1 memory.limit_in_bytes" : "cgroup v2 memory.max"
             let group = containment.groupPeak.map { ", group peak \(Format.bytes($0)) (tmpfs and memfd pages count, RSS does not show them)" } ?? ""
-            return (.budgetExceeded, "memory: the run's \(file) of \(Format.bytes(limit)) (budget \(Format.bytes(budgets.memoryBytes)) + margin) was reached and the kernel's OOM killer stopped it\(group)\(peak)")
+            return (
+                .budgetExceeded,
+                "memory: the run's \(file) of \(Format.bytes(limit)) (budget \(Format.bytes(budgets.memoryBytes)) + margin) was reached and the kernel's OOM killer stopped it\(group)\(peak)"
+            )
         }
         let finishedCleanly = termination.exitStatus == 0 && finished
         if containment.pidsRefused > 0, let limit = containment.pidsLimit, !finishedCleanly {
             let then = failure.map { "; then \($0.phase.rawValue): \($0.message)" } ?? "; the child then ended (\(Self.ending(termination)))"
-            return (.budgetExceeded, "threads: pids.max of \(limit) (the thread budget of \(budgets.threads) + margin) refused \(containment.pidsRefused) new thread\(containment.pidsRefused == 1 ? "" : "s") or process\(containment.pidsRefused == 1 ? "" : "es")\(then)")
+            return (
+                .budgetExceeded,
+                "threads: pids.max of \(limit) (the thread budget of \(budgets.threads) + margin) refused \(containment.pidsRefused) new thread\(containment.pidsRefused == 1 ? "" : "s") or process\(containment.pidsRefused == 1 ? "" : "es")\(then)"
+            )
         }
         if let failure {
             // Running out of descriptors surfaces as an error from the scenario's own open().
             let fds = samples.last?.fds ?? 0
             if fds >= budgets.openFiles - 8 || failure.message.contains(String(cString: strerror(EMFILE))) {
-                return (.budgetExceeded, "open files: the budget of \(budgets.openFiles) (RLIMIT_NOFILE) ran out; then \(failure.phase.rawValue): \(failure.message)")
+                return (
+                    .budgetExceeded,
+                    "open files: the budget of \(budgets.openFiles) (RLIMIT_NOFILE) ran out; then \(failure.phase.rawValue): \(failure.message)"
+                )
             }
             return (.failed, "\(failure.phase.rawValue): \(failure.message)")
         }
         let allocationFailed = outOfMemoryMarks.contains { output.localizedCaseInsensitiveContains($0) }
         if !(termination.exitStatus == 0 && finished),
-           allocationFailed || termination.peakDataBytes >= budgets.dataLimitBytes - (64 << 20) {
-            return (.budgetExceeded, "memory: an allocation failed at the RLIMIT_DATA backstop of \(Format.bytes(budgets.dataLimitBytes))\(peak); the child then died (\(Self.ending(termination)))")
+            allocationFailed || termination.peakDataBytes >= budgets.dataLimitBytes - (64 << 20)
+        {
+            return (
+                .budgetExceeded,
+                "memory: an allocation failed at the RLIMIT_DATA backstop of \(Format.bytes(budgets.dataLimitBytes))\(peak); the child then died (\(Self.ending(termination)))"
+            )
         }
         if let signal = termination.signal {
             let name = String(cString: strsignal(signal))
@@ -179,16 +196,24 @@ public struct Runner: Sendable {
         // A child that reached its fd budget and carried on (ignoring EMFILE) did not run the
         // workload it was asked to: what it opened after that failed.
         if let peakFDs = samples.compactMap(\.fds).max(), peakFDs >= budgets.openFiles - 8 {
-            return (.budgetExceeded, "open files: the child reached its budget of \(budgets.openFiles) (RLIMIT_NOFILE, \(peakFDs) open); what it opened after that failed")
+            return (
+                .budgetExceeded,
+                "open files: the child reached its budget of \(budgets.openFiles) (RLIMIT_NOFILE, \(peakFDs) open); what it opened after that failed"
+            )
         }
         if termination.exitStatus == 0 && finished {
             return (.completed, nil)
         }
         if termination.exitStatus == ChildChannel.channelClosedStatus {
-            return (.crashed, "the scenario closed the lab's channel (fd 3), so the host could not report and stopped (status \(ChildChannel.channelClosedStatus)) after \(samples.count) samples")
+            return (
+                .crashed,
+                "the scenario closed the lab's channel (fd 3), so the host could not report and stopped (status \(ChildChannel.channelClosedStatus)) after \(samples.count) samples"
+            )
         }
         if termination.exitStatus == ChildChannel.runnerGoneStatus {
-            return (.crashed, "the host found the lab's channel (fd 3) broken and stopped (status \(ChildChannel.runnerGoneStatus)) after \(samples.count) samples")
+            return (
+                .crashed, "the host found the lab's channel (fd 3) broken and stopped (status \(ChildChannel.runnerGoneStatus)) after \(samples.count) samples"
+            )
         }
         if termination.exitStatus == 0 {
             return (.crashed, "exited before finishing (status 0, without reporting the end of its phases) after \(samples.count) samples")

@@ -15,16 +15,18 @@ extension TaskCensus {
                 guard frame.module >= 0, frame.module < modules.count else { continue }
                 if tables[frame.module] == nil { tables[frame.module] = ELFSymbolTable(path: modules[frame.module]) }
                 guard let table = tables[frame.module] ?? nil,
-                      let address = table.address(ofFileOffset: UInt64(frame.offset)),
-                      let symbol = table.symbol(at: address)
+                    let address = table.address(ofFileOffset: UInt64(frame.offset)),
+                    let symbol = table.symbol(at: address)
                 else { continue }
                 named.groups[groupIndex].frames[frameIndex].function = Self.demangle(symbol.name)
             }
             let group = named.groups[groupIndex]
-            named.groups[groupIndex].waitsIn = group.frames.first { frame in
-                frame.function != nil && !isRuntime(frame.module)
-            }?.function ?? group.frames.first?.function
-            named.groups[groupIndex].creator = group.frames.reversed().lazy
+            named.groups[groupIndex].waitsIn =
+                group.frames.first { frame in
+                    frame.function != nil && !isRuntime(frame.module)
+                }?.function ?? group.frames.first?.function
+            named.groups[groupIndex].creator =
+                group.frames.reversed().lazy
                 .compactMap { $0.function.flatMap(Self.creator(of:)) }.first
         }
         return named
@@ -55,7 +57,8 @@ extension TaskCensus {
     /// `closure #1 () async -> () in M.T.f(_:)` → `M.T.f(_:)`; `nil` when not a closure.
     static func creator(of function: String) -> String? {
         guard function.hasPrefix("closure #") || function.hasPrefix("implicit closure #"),
-              let range = function.range(of: " in ") else { return nil }
+            let range = function.range(of: " in ")
+        else { return nil }
         return String(function[range.upperBound...])
     }
 }

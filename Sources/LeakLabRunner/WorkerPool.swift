@@ -1,5 +1,5 @@
-import Synchronization
 import Foundation
+import Synchronization
 
 /// The lab's one worker pool: `jobs` plain threads take items in order until none is left. Plain
 /// threads, not tasks: each worker blocks in `poll()` on a child (or a tool run under valgrind),

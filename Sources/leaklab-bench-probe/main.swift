@@ -74,7 +74,8 @@ nonisolated func measure() throws -> [String: Double] {
 
 do {
     let arguments = CommandLine.arguments
-    let result = arguments.count > 1 && arguments[1] == "census"
+    let result =
+        arguments.count > 1 && arguments[1] == "census"
         ? try measureCensus(tasks: arguments.count > 2 ? Int(arguments[2]) ?? 10_000 : 10_000)
         : try measure()
     let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])

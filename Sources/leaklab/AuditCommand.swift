@@ -40,7 +40,8 @@ struct AuditCommand: ParsableCommand {
 
     func validate() throws {
         guard runOptions.allocator == .jemalloc else {
-            throw ValidationError("audit measures truth under jemalloc (exact counts); --allocator \(runOptions.allocator.rawValue) is for run, validate and compare-allocators")
+            throw ValidationError(
+                "audit measures truth under jemalloc (exact counts); --allocator \(runOptions.allocator.rawValue) is for run, validate and compare-allocators")
         }
     }
 
@@ -51,7 +52,10 @@ struct AuditCommand: ParsableCommand {
         for argument in scenarios.isEmpty ? catalog.entries.map(\.scenario.id) : scenarios {
             let parts = argument.split(separator: "/", maxSplits: 1).map(String.init)
             let entry = try catalog.entry(for: parts[0])
-            guard parts.count == 2 else { selection.append((entry, entry.scenario.variants)); continue }
+            guard parts.count == 2 else {
+                selection.append((entry, entry.scenario.variants))
+                continue
+            }
             guard let variant = entry.scenario.variant(named: parts[1]) else {
                 throw ValidationError("\(parts[0]) has no variant '\(parts[1])'; its variants: \(entry.scenario.variants.map(\.name).joined(separator: ", "))")
             }

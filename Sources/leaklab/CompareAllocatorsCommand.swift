@@ -35,13 +35,19 @@ struct CompareAllocatorsCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Comma-separated allocators, each run as its preset of the same name (see --config).", valueName: "names"))
     var allocators: String?
 
-    @Option(name: .customLong("config"), help: ArgumentHelp("A configuration row (repeatable): a preset (\(AllocatorConfiguration.presets.map(\.name).joined(separator: ", "))) or NAME:ALLOCATOR[:k=v,…]. Replaces --allocators.", valueName: "config"))
+    @Option(
+        name: .customLong("config"),
+        help: ArgumentHelp(
+            "A configuration row (repeatable): a preset (\(AllocatorConfiguration.presets.map(\.name).joined(separator: ", "))) or NAME:ALLOCATOR[:k=v,…]. Replaces --allocators.",
+            valueName: "config"))
     var configs: [String] = []
 
-    @Option(name: .customLong("allocator-option"), help: ArgumentHelp("A release-policy option added to every configuration of its allocator (repeatable); see the discussion.", valueName: "k=v"))
+    @Option(
+        name: .customLong("allocator-option"),
+        help: ArgumentHelp("A release-policy option added to every configuration of its allocator (repeatable); see the discussion.", valueName: "k=v"))
     var allocatorOptions: [String] = []
 
-    @Option(help: "Runs of each configuration and variant, with seeds 42, 43, …: growth figures give their spread.")
+    @Option(parsing: .unconditional, help: "Runs of each configuration and variant, with seeds 42, 43, …: growth figures give their spread.")
     var `repeat`: Int = 1
 
     @OptionGroup var shape: RunShapeOptions
@@ -76,13 +82,7 @@ struct CompareAllocatorsCommand: ParsableCommand {
                 do { return try AllocatorConfiguration.parse(text) } catch let error as RunnerError { throw ValidationError(error.description) }
             }
         } else if let allocators {
-            list = try allocators.split(separator: ",").map { name in
-                let trimmed = name.trimmingCharacters(in: .whitespaces)
-                guard let allocator = AllocatorName(rawValue: trimmed), let preset = AllocatorConfiguration.preset(allocator.rawValue) else {
-                    throw ValidationError("unknown allocator '\(name)'; choose from \(AllocatorName.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                return preset
-            }
+            list = try AllocatorList.parse(allocators).compactMap { AllocatorConfiguration.preset($0.rawValue) }
         } else {
             list = AllocatorConfiguration.defaults
         }
@@ -102,7 +102,8 @@ struct CompareAllocatorsCommand: ParsableCommand {
         for allocator in Set(configurations.map(\.allocator)) where !AllocatorLibrary.isAvailable(allocator) {
             _ = try AllocatorLibrary.locate(allocator)  // throws the message naming the package
         }
-        let selections = try targets.isEmpty
+        let selections =
+            try targets.isEmpty
             ? catalog.entries.map { ($0, $0.scenario.variants) }
             : targets.map { try Selection.resolve($0, in: catalog) }
         let plans = try AllocatorComparison.plans(

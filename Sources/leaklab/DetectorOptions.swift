@@ -7,10 +7,17 @@ import LeakLabRunner
 /// Which detectors judge each run: built-ins and tools by name (``DetectorCatalog``), and user
 /// programs.
 struct DetectorOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Comma-separated detectors: built-ins (default: all of them) and tools (memcheck, lsan, heaptrack; run the variant again); `leaklab detectors` lists them.", valueName: "names"))
+    @Option(
+        help: ArgumentHelp(
+            "Comma-separated detectors: built-ins (default: all of them) and tools (\(ExternalTool.names.joined(separator: ", ")); each runs the variant again); `leaklab detectors` lists them.",
+            valueName: "names"))
     var detectors: String?
 
-    @Option(name: .customLong("detector-cmd"), help: ArgumentHelp("A program that reads a trace as JSON on stdin and prints a verdict (repeatable; run without a shell). See docs/detector-protocol.md.", valueName: "command"))
+    @Option(
+        name: .customLong("detector-cmd"),
+        help: ArgumentHelp(
+            "A program that reads a trace as JSON on stdin and prints a verdict (repeatable; run without a shell). See docs/detector-protocol.md.",
+            valueName: "command"))
     var detectorCommands: [String] = []
 
     @Option(name: .customLong("detector-timeout"), help: ArgumentHelp("Seconds a --detector-cmd program may take per trace.", valueName: "seconds"))

@@ -30,7 +30,10 @@ struct ExplainCommand: ParsableCommand {
 
     @OptionGroup var plugins: PluginOptions
 
-    @Flag(help: "Also run each leaky variant under jemalloc's leak profiler and show which Swift functions allocated the bytes it leaks (a few seconds per variant).")
+    @Flag(
+        help:
+            "Also run each leaky variant under jemalloc's leak profiler and show which Swift functions allocated the bytes it leaks (a few seconds per variant)."
+    )
     var attribute = false
 
     func run() throws {

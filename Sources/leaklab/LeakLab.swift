@@ -17,7 +17,10 @@ struct LeakLab: ParsableCommand {
             Exit codes: 0 success; 1 a check failed; 2 bad usage or input; 3 an internal failure.
             """,
         version: LeakLabVersion.description,
-        subcommands: [ListCommand.self, ExplainCommand.self, RunCommand.self, AuditCommand.self, ValidateCommand.self, CompareAllocatorsCommand.self, MergeCommand.self, DetectorsCommand.self, TourCommand.self, PowerCommand.self])
+        subcommands: [
+            ListCommand.self, ExplainCommand.self, RunCommand.self, AuditCommand.self, ValidateCommand.self, CompareAllocatorsCommand.self, MergeCommand.self,
+            DetectorsCommand.self, TourCommand.self, PowerCommand.self,
+        ])
 
     /// Parses and runs, mapping errors onto the lab's exit codes (README, "Exit codes"): argument-parser's
     /// usage errors (its exit 64) become 2.

@@ -37,7 +37,7 @@ struct PowerCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Noise levels to sweep: the drip's mean short-lived blocks per iteration (comma-separated).", valueName: "counts"))
     var noise: String = PowerSweep.standard.noise.map(String.init).joined(separator: ",")
 
-    @Option(help: "Seeds per swept cell (42, 43, …).")
+    @Option(parsing: .unconditional, help: "Seeds per swept cell (42, 43, …).")
     var `repeat`: Int = PowerSweep.standard.repeats
 
     @Option(help: "Seeds per negative (clean or bounded variant); 0 skips the negatives.")
@@ -92,7 +92,7 @@ struct PowerCommand: ParsableCommand {
             catalog: catalog, sweep: try sweep(), negativeRepeat: negativeRepeat,
             negatives: negatives.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } },
             mallocConf: mallocConf.isEmpty ? nil : mallocConf, budgets: try budgetOptions.budgets())
-        var results = try PowerRuns(json: json, resume: resume, jobs: matrix.jobs, quiet: output.quiet).run(campaign.plans, detectors: detectors)
+        var results = try ResumableRuns(.power, json: json, resume: resume, jobs: matrix.jobs, quiet: output.quiet).run(campaign.plans, detectors: detectors)
         if !tools.isEmpty { results = ToolPass.run(tools, plans: campaign.plans, results: results, jobs: matrix.jobs, quiet: output.quiet) }
         let document = campaign.document(results, detectors: detectors.map(\.name) + tools.map(\.name))
         print(PowerTable.render(document))

@@ -32,10 +32,16 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
-    @Flag(help: "For leaky variants, run again under jemalloc's leak profiler (prof_leak + jeprof) and show the Swift functions that allocated the bytes still held at exit (top 5).")
+    @Flag(
+        help:
+            "For leaky variants, run again under jemalloc's leak profiler (prof_leak + jeprof) and show the Swift functions that allocated the bytes still held at exit (top 5)."
+    )
     var attribute = false
 
-    @Flag(help: "Show the whole task census taken at the end of settle: every group of live Swift tasks with its state and the chain of async functions it waits in (by default, the largest three groups).")
+    @Flag(
+        help:
+            "Show the whole task census taken at the end of settle: every group of live Swift tasks with its state and the chain of async functions it waits in (by default, the largest three groups)."
+    )
     var tasks = false
 
     @Option(help: ArgumentHelp("Sample every N iterations (default: about 200 samples a run).", valueName: "N"))

@@ -15,10 +15,17 @@ struct RunOptions: ParsableArguments {
     @OptionGroup var shape: RunShapeOptions
     @OptionGroup var budgetOptions: BudgetOptions
 
-    @Option(help: ArgumentHelp("MALLOC_CONF for jemalloc children (default '\(AllocatorConfiguration.exactJemallocConf)': exact counts, as the declared truth was measured; '' for jemalloc's own defaults).", valueName: "conf"))
+    @Option(
+        help: ArgumentHelp(
+            "MALLOC_CONF for jemalloc children (default '\(AllocatorConfiguration.exactJemallocConf)': exact counts, as the declared truth was measured; '' for jemalloc's own defaults).",
+            valueName: "conf"))
     var mallocConf: String?
 
-    @Option(name: .customLong("allocator-option"), help: ArgumentHelp("A release-policy option for the allocator (repeatable): dirty_decay_ms=0, tcache=false (jemalloc); trim_threshold=0, trim-at-settle=true (glibc); release_rate=10 (tcmalloc). See docs/allocators.md.", valueName: "k=v"))
+    @Option(
+        name: .customLong("allocator-option"),
+        help: ArgumentHelp(
+            "A release-policy option for the allocator (repeatable): dirty_decay_ms=0, tcache=false (jemalloc); trim_threshold=0, trim-at-settle=true (glibc); release_rate=10 (tcmalloc). See docs/allocators.md.",
+            valueName: "k=v"))
     var allocatorOptions: [String] = []
 
     func validate() throws {

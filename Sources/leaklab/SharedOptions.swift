@@ -6,13 +6,14 @@ import LeakLabRunner
 /// The budgets every child runs under. Shared by every command that runs children, so each
 /// refuses the same bad values with the same message.
 struct BudgetOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Memory budget per child: RSS above it stops the run (e.g. 512MiB, 2GiB).", valueName: "size"))
+    // `.unconditional` here and below: `--fd-budget -3` reaches validate() and its message, not "Missing value".
+    @Option(parsing: .unconditional, help: ArgumentHelp("Memory budget per child: RSS above it stops the run (e.g. 512MiB, 2GiB).", valueName: "size"))
     var memoryBudget: String = "2GiB"
 
-    @Option(help: "Open-files budget per child (RLIMIT_NOFILE).")
+    @Option(parsing: .unconditional, help: "Open-files budget per child (RLIMIT_NOFILE).")
     var fdBudget: Int = Budgets.default.openFiles
 
-    @Option(help: ArgumentHelp("Wall-time budget per child, seconds.", valueName: "seconds"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Wall-time budget per child, seconds.", valueName: "seconds"))
     var timeBudget: Double = Budgets.default.wallSeconds
 
     func validate() throws {
@@ -25,7 +26,8 @@ struct BudgetOptions: ParsableArguments {
             throw ValidationError("--memory-budget: '\(memoryBudget)' is not a size such as 512MiB or 2GiB")
         }
         guard memory > 0 else {
-            throw ValidationError("--memory-budget must be more than 0 (got '\(memoryBudget)'): every child would be stopped before it ran; give a size such as 512MiB or 2GiB")
+            throw ValidationError(
+                "--memory-budget must be more than 0 (got '\(memoryBudget)'): every child would be stopped before it ran; give a size such as 512MiB or 2GiB")
         }
         guard fdBudget >= 16 else { throw ValidationError("--fd-budget must be at least 16 (got \(fdBudget))") }
         guard timeBudget > 0 else { throw ValidationError("--time-budget must be positive") }
@@ -47,14 +49,18 @@ struct RunShapeOptions: ParsableArguments {
     @Option(name: .customLong("param"), help: ArgumentHelp("A scenario parameter (repeatable); `leaklab list` shows each scenario's.", valueName: "k=v"))
     var parameters: [String] = []
 
-    @Option(name: .customLong("settle-ms"), parsing: .unconditional, help: "The longest the settle phase lasts, milliseconds: the time the code and the allocator get to give back what they should (a run's settle ends sooner, after at least 20 ms, once the heap, fds and threads stop changing).")
+    @Option(
+        name: .customLong("settle-ms"), parsing: .unconditional,
+        help:
+            "The longest the settle phase lasts, milliseconds: the time the code and the allocator get to give back what they should (a run's settle ends sooner, after at least 20 ms, once the heap, fds and threads stop changing)."
+    )
     var settleMillis: Int = 300
 
     func validate() throws {
         _ = try parsedParameters()
         if let iterations, iterations < 2 { throw ValidationError("--iterations must be at least 2 (got \(iterations))") }
         if let warmUp, warmUp < 0 { throw ValidationError("--warm-up must be 0 or more (got \(warmUp))") }
-        if settleMillis < 0 { throw ValidationError("--settle-ms must be 0 or more") }
+        if settleMillis < 0 { throw ValidationError("--settle-ms must be 0 or more (got \(settleMillis))") }
     }
 
     /// `--param k=v` items as a dictionary.
@@ -72,7 +78,7 @@ struct RunShapeOptions: ParsableArguments {
 
 /// How many children a campaign runs at once.
 struct MatrixOptions: ParsableArguments {
-    @Option(help: "Children run at once.")
+    @Option(parsing: .unconditional, help: "Children run at once.")
     var jobs: Int = 2
 
     func validate() throws {
@@ -84,4 +90,23 @@ struct MatrixOptions: ParsableArguments {
 struct OutputOptions: ParsableArguments {
     @Flag(help: "No progress on stderr.")
     var quiet = false
+}
+
+/// `--allocators a,b,…`: every name an allocator, none empty, at least one.
+enum AllocatorList {
+    static func parse(_ text: String) throws -> [AllocatorName] {
+        let names = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !names.allSatisfy(\.isEmpty) else {
+            throw ValidationError("--allocators names none; give one or more of \(AllocatorName.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return try names.map { name in
+            guard !name.isEmpty else {
+                throw ValidationError("--allocators '\(text)' has an empty name; separate the names with single commas, e.g. jemalloc,glibc")
+            }
+            guard let allocator = AllocatorName(rawValue: name) else {
+                throw ValidationError("unknown allocator '\(name)'; choose from \(AllocatorName.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return allocator
+        }
+    }
 }

@@ -25,7 +25,10 @@ struct TourCommand: ParsableCommand {
 
     @OptionGroup var plugins: PluginOptions
 
-    @Option(help: "Workload iterations per run (default: each scenario's own, which its fix needs to level off; fewer is quicker but a fix that is still filling its bounded cache looks like a leak).")
+    @Option(
+        help:
+            "Workload iterations per run (default: each scenario's own, which its fix needs to level off; fewer is quicker but a fix that is still filling its bounded cache looks like a leak)."
+    )
     var iterations: Int?
 
     @Option(name: .customLong("warm-up"), help: "Warm-up iterations per run (default: the scenario's).")
@@ -51,9 +54,10 @@ struct TourCommand: ParsableCommand {
         let stops = Tour.stops(catalog, patterns: pattern)
         if stops.isEmpty {
             let known = Set(catalog.entries.map(\.scenario.pattern.rawValue)).sorted().joined(separator: ", ")
-            throw RunnerError.usage(pattern.isEmpty
-                ? "no loaded scenario has a leaky variant with a fix to show"
-                : "no scenario to show for pattern(s) \(pattern.joined(separator: ", ")); loaded patterns: \(known)")
+            throw RunnerError.usage(
+                pattern.isEmpty
+                    ? "no loaded scenario has a leaky variant with a fix to show"
+                    : "no scenario to show for pattern(s) \(pattern.joined(separator: ", ")); loaded patterns: \(known)")
         }
         let results = Tour.run(stops, iterations: iterations, warmUp: warmUp, jobs: matrix.jobs, quiet: output.quiet)
         let iterationsText = iterations.map { "\($0) iterations" } ?? "at the scenario's default iterations"

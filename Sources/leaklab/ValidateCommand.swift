@@ -35,10 +35,13 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Comma-separated allocators.", valueName: "names"))
     var allocators: String = "jemalloc"
 
-    @Option(name: .customLong("allocator-option"), help: ArgumentHelp("An allocator option, mapped per allocator (repeatable), as for compare-allocators: e.g. dirty_decay_ms=0, trim-at-settle=true.", valueName: "k=v"))
+    @Option(
+        name: .customLong("allocator-option"),
+        help: ArgumentHelp(
+            "An allocator option, mapped per allocator (repeatable), as for compare-allocators: e.g. dirty_decay_ms=0, trim-at-settle=true.", valueName: "k=v"))
     var allocatorOptions: [String] = []
 
-    @Option(help: "Runs of each cell, with seeds 42, 43, …; verdicts that flip between them are reported.")
+    @Option(parsing: .unconditional, help: "Runs of each cell, with seeds 42, 43, …; verdicts that flip between them are reported.")
     var `repeat`: Int = 1
 
     @Option(help: ArgumentHelp("Run only shard I of N of the matrix (deterministic; join with `leaklab merge`).", valueName: "I/N"))
@@ -50,10 +53,15 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write JUnit XML: a test case per detector × run, failed where the verdict is wrong.", valueName: "file"))
     var junit: String?
 
-    @Option(help: ArgumentHelp("Write a self-contained HTML report: scores, the verdict matrix, every variant's memory curve, the scenarios explained.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Write a self-contained HTML report: scores, the verdict matrix, every variant's memory curve, the scenarios explained.", valueName: "file"))
     var html: String?
 
-    @Option(help: ArgumentHelp("Compare with this baseline (one written by --update-baseline, or a previous validate --json result); exit 1 when precision, recall or F1 drops beyond the tolerance or a right verdict turns wrong.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Compare with this baseline (one written by --update-baseline, or a previous validate --json result); exit 1 when precision, recall or F1 drops beyond the tolerance or a right verdict turns wrong.",
+            valueName: "file"))
     var baseline: String?
 
     @Flag(help: "Write this run's scores as the baseline (--baseline FILE) instead of comparing.")
@@ -68,12 +76,18 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: "Runs of a cell whose verdict turned wrong, the first included, before --baseline calls it a regression: right in any of them, it is flaky.")
     var confirmRuns: Int = 5
 
-    @Option(help: ArgumentHelp("MALLOC_CONF for jemalloc children. The default turns the thread cache off (and keeps one arena, so a sample costs the same whatever the threads): with it on, `allocated` swings by a few hundred KiB as per-thread caches fill and flush, which is the cache, not the application. Pass '' to score detectors under jemalloc's defaults.", valueName: "conf"))
+    @Option(
+        help: ArgumentHelp(
+            "MALLOC_CONF for jemalloc children. The default turns the thread cache off (and keeps one arena, so a sample costs the same whatever the threads): with it on, `allocated` swings by a few hundred KiB as per-thread caches fill and flush, which is the cache, not the application. Pass '' to score detectors under jemalloc's defaults.",
+            valueName: "conf"))
     var mallocConf: String = AllocatorConfiguration.exactJemallocConf
 
     @OptionGroup var output: OutputOptions
 
-    @Flag(help: "Continue an interrupted validate: skip the runs already in the --json file's journal (FILE.journal.jsonl), run the rest, and write the same result as an uninterrupted run.")
+    @Flag(
+        help:
+            "Continue an interrupted validate: skip the runs already in the --json file's journal (FILE.journal.jsonl), run the rest, and write the same result as an uninterrupted run."
+    )
     var resume = false
 
     func validate() throws {
@@ -90,14 +104,7 @@ struct ValidateCommand: ParsableCommand {
         if resume && json == nil { throw ValidationError("--resume needs --json FILE: the journal it resumes is FILE.journal.jsonl") }
     }
 
-    func allocatorList() throws -> [AllocatorName] {
-        try allocators.split(separator: ",").map { name in
-            guard let allocator = AllocatorName(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
-                throw ValidationError("unknown allocator '\(name)'; choose from \(AllocatorName.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            return allocator
-        }
-    }
+    func allocatorList() throws -> [AllocatorName] { try AllocatorList.parse(allocators) }
 
     func run() throws {
         // Read the baseline first: a corrupt one should stop us before an hour of runs.
@@ -130,8 +137,8 @@ struct ValidateCommand: ParsableCommand {
         let plans = try shard.map { try Shard(parsing: $0).select(matrix.plans) } ?? matrix.plans
         for plan in plans { _ = try plan.request() }  // a bad --param or iteration count stops us before any run
         // Journaled as they finish; --resume skips what the journal holds.
-        var results = try ValidateRuns(json: json, resume: resume, jobs: matrixOptions.jobs, quiet: output.quiet).run(plans, detectors: detectors)
-        // Tool detectors (memcheck, lsan, heaptrack) run each plan again under the tool, in a
+        var results = try ResumableRuns(.validate, json: json, resume: resume, jobs: matrixOptions.jobs, quiet: output.quiet).run(plans, detectors: detectors)
+        // Tool detectors (memcheck, lsan, heaptrack, …) run each plan again under the tool, in a
         // second pass; their verdicts join the trace detectors'.
         let tools = detectorOptions.tools()
         if !tools.isEmpty { results = ToolPass.run(tools, plans: plans, results: results, jobs: matrixOptions.jobs, quiet: output.quiet) }
@@ -161,7 +168,8 @@ struct ValidateCommand: ParsableCommand {
         }
 
         let document = ValidateDocument(
-            shard: try shard.map { try Shard(parsing: $0).description }, matrix: matrix.keys, runs: runs, detectors: scores, errors: errors, baseline: comparison)
+            shard: try shard.map { try Shard(parsing: $0).description }, matrix: matrix.keys, runs: runs, detectors: scores, errors: errors,
+            baseline: comparison)
         if let json { try JSONOutput.write(document, to: json) }
         if let junit { try JSONOutput.write(Data(ValidateJUnit.render(runs: runs, detectors: detectorNames).utf8), to: junit) }
         if let html { try HTMLReport.write(HTMLReport.validatePage(runs: runs, scores: scores, entries: entries, errors: errors), to: html) }

@@ -37,7 +37,8 @@ import Testing
 
     static func bumpVersion(_ sources: String) throws {
         try edit("\(sources)/PluginManifest.swift") { text in
-            text.replacingOccurrences(of: #"leakLabPluginAPIVersion: UInt32 = (\d+)"#, with: "leakLabPluginAPIVersion: UInt32 = 99", options: .regularExpression)
+            text.replacingOccurrences(
+                of: #"leakLabPluginAPIVersion: UInt32 = (\d+)"#, with: "leakLabPluginAPIVersion: UInt32 = 99", options: .regularExpression)
         }
     }
 
@@ -63,7 +64,10 @@ import Testing
     }
 
     @Test func aChangeWithAVersionBumpIsRecordedByUpdateAndThenPasses() throws {
-        let copy = try Self.copy { try Self.addPublicFunction($0); try Self.bumpVersion($0) }
+        let copy = try Self.copy {
+            try Self.addPublicFunction($0)
+            try Self.bumpVersion($0)
+        }
         defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: copy.dump).deletingLastPathComponent().path) }
         // Bumped but not recorded: still a failure, saying to record it.
         let stale = Self.check(sources: copy.sources, dump: copy.dump)

@@ -7,7 +7,10 @@ import Testing
         let output = CLI.temporaryFile("audit.json")
         defer { try? FileManager.default.removeItem(atPath: output) }
         let result = try CLI.run(["audit", "--json", output])
-        #expect(result.status == 0, "audit failed:\n\(result.stdout.split(separator: "\n").filter { $0.contains("MISMATCH") || $0.hasPrefix("  ") || $0.hasPrefix("audit") }.joined(separator: "\n"))\n\(result.stderr)")
+        #expect(
+            result.status == 0,
+            "audit failed:\n\(result.stdout.split(separator: "\n").filter { $0.contains("MISMATCH") || $0.hasPrefix("  ") || $0.hasPrefix("audit") }.joined(separator: "\n"))\n\(result.stderr)"
+        )
         let document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as? [String: Any])
         #expect(document["schema"] as? String == "leaklab.audit/2")
         let rows = try #require(document["rows"] as? [[String: Any]])

@@ -40,6 +40,7 @@ import Testing
         (["run", "retain-cycle", "--detectors", "memcheck,,lsan"], "has an empty name"),
         (["run", "retain-cycle", "--iterations", "-5"], "--iterations must be at least 2 (got -5)"),
         (["validate", "retain-cycle", "--warm-up", "-1"], "--warm-up must be 0 or more (got -1)"),
+        (["compare-allocators", "retain-cycle", "--config", "x:glibc:tcache_count=abc"], "--config x:glibc:tcache_count=abc: tcache_count=abc"),
         (["list", "--plugins", "/etc/hostname"], "takes directories, and /etc/hostname is a file: pass the directory that holds it (/etc)"),
     ])
     func usageErrorsExitTwoAndSayWhatIsWrong(arguments: [String], message: String) throws {
@@ -72,7 +73,9 @@ import Testing
         let directory = try Directory()
         let junk = try directory.write("libjunk.so", "not an ELF file at all\n")
         let notAPlugin = try directory.compile("libnotaplugin.so", "int answer(void) { return 42; }\n")
-        let future = try directory.compile("libfuture.so", """
+        let future = try directory.compile(
+            "libfuture.so",
+            """
             #include <stdint.h>
             void *leaklab_plugin_v1(uint32_t *version) { *version = 99; return (void *)0; }
             """)

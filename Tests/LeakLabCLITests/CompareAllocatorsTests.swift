@@ -6,7 +6,10 @@ import Testing
 /// reaching its children only.
 @Suite struct CompareAllocatorsTests {
     static let configurations = ["jemalloc", "jemalloc-defaults", "lazy", "glibc-trim", "mimalloc", "tcmalloc-release"]
-    static let allocatorOf = ["jemalloc": "jemalloc", "jemalloc-defaults": "jemalloc", "lazy": "jemalloc", "glibc-trim": "glibc", "mimalloc": "mimalloc", "tcmalloc-release": "tcmalloc"]
+    static let allocatorOf = [
+        "jemalloc": "jemalloc", "jemalloc-defaults": "jemalloc", "lazy": "jemalloc", "glibc-trim": "glibc", "mimalloc": "mimalloc",
+        "tcmalloc-release": "tcmalloc",
+    ]
 
     /// One comparison shared by the tests that read it: 4 variants × 6 configurations × 2 seeds, ~20 s.
     nonisolated(unsafe) static let shared: Result<(CLIResult, [String: Any]), any Error> = Result {
@@ -103,8 +106,8 @@ import Testing
             let exact = try #require(byConfiguration["glibc"], "\(variant)")
             #expect(exact["exactCounts"] as? Bool == true)
             let check = try #require(exact["allocatedCheck"] as? [String: Any], "\(variant)")
-            let measured = try #require(check["measured"] as? Double)
-            #expect(abs(measured) <= (check["tolerance"] as? Double ?? 0), "\(variant) under glibc: \(measured) B/it")
+            let measured = try #require(check["measured"] as? Double), upper = try #require(check["upperBound"] as? Double)
+            #expect(measured <= upper + 1e-9, "\(variant) under glibc: \(measured) B/it")
             #expect(byConfiguration["glibc-defaults"]?["exactCounts"] as? Bool == false, "\(variant)")
         }
     }
@@ -157,22 +160,24 @@ import Testing
             let row = try #require(leaky[name], "\(name)")
             #expect(row["afterSettleRSS"] as? Int != nil && row["peakRSS"] as? Int != nil && row["givenBack"] as? Int != nil, "\(name)")
         }
-        // "took" is there exactly when a seed gave back at least 64 KiB, and lies within settle.
-        var timed = 0
-        for (_, byConfiguration) in try rows(document) {
+        // "took" is there only where something was given back, and lies within settle; a row
+        // whose median gave back 64 KiB or more was timed on some seed.
+        for (variant, byConfiguration) in try rows(document) {
             for (name, row) in byConfiguration {
-                guard let took = row["giveBackMillis"] as? Double else { continue }
-                timed += 1
+                let given = row["givenBack"] as? Int ?? 0
+                guard let took = row["giveBackMillis"] as? Double else {
+                    #expect(given < 64 * 1024, "\(variant) \(name): \(given) B given back, not timed")
+                    continue
+                }
                 #expect(took >= 0 && took < 1_000, "\(name): \(took) ms")
+                #expect(given > 0, "\(variant) \(name): timed, but \(given) B given back")
             }
         }
-        // malloc_trim at settle hands the leaked dictionary's freed slack back to the kernel —
-        // on most runs: about one run in four finds nothing to trim (the freed buffers were
-        // already unmapped during the workload), so the median over two seeds may be small, but
-        // some glibc-trim row has been timed.
+        // malloc_trim at settle hands freed slack back to the kernel on most runs, but how much is
+        // left to trim depends on the machine's load (the freed buffers may already be unmapped
+        // during the workload): seen from 0 to 440 KiB on one variant. So no amount is required.
         let trimmed = try #require(leaky["glibc-trim"])
         #expect(trimmed["givenBack"] as? Int != nil)
-        #expect(timed >= 1, "no configuration gave back 64 KiB on any seed")
         let fragmentation = try #require(leaky["jemalloc"]?["fragmentation"] as? [String: Any])
         #expect(fragmentation["basis"] as? String == "resident/allocated")
         #expect(fragmentation["workloadStart"] as? Double != nil && fragmentation["workloadEnd"] as? Double != nil)

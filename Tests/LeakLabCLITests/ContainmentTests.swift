@@ -55,16 +55,17 @@ enum MisbehavingPlugin {
         }
         let seconds = Date().timeIntervalSince(started)
         guard let data = FileManager.default.contents(atPath: json),
-              let document = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let runs = document["runs"] as? [[String: Any]]
+            let document = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let runs = document["runs"] as? [[String: Any]]
         else {
             return .failure(MatrixError(description: "validate wrote no JSON (exit \(result.status)):\n\(result.stdout)\n\(result.stderr)"))
         }
         let journal = (try? String(contentsOfFile: json + ".journal.jsonl", encoding: .utf8)) ?? ""
-        return .success(Matrix(
-            result: result, seconds: seconds,
-            runs: Dictionary(uniqueKeysWithValues: runs.map { ("\($0["variant"]!)", $0) }),
-            journalLines: journal.split(separator: "\n").count))
+        return .success(
+            Matrix(
+                result: result, seconds: seconds,
+                runs: Dictionary(uniqueKeysWithValues: runs.map { ("\($0["variant"]!)", $0) }),
+                journalLines: journal.split(separator: "\n").count))
     }
 
     func run(_ variant: String) throws -> [String: Any] {
@@ -132,8 +133,8 @@ enum MisbehavingPlugin {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return entries.filter { Int($0) != nil }.compactMap { pid in
             guard let comm = try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8), comm.hasPrefix("llmisb-"),
-                  let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")"), !stat[close...].hasPrefix(") Z")
+                let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")"), !stat[close...].hasPrefix(") Z")
             else { return nil }
             return "\(comm.trimmingCharacters(in: .whitespacesAndNewlines)) (pid \(pid))"
         }

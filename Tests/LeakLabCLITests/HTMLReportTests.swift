@@ -37,7 +37,8 @@ import Testing
         for attribute in ["src=", "href=", "url("] {
             for quote in ["\"", "'", ""] {
                 for scheme in ["http:", "https:", "//"] {
-                    #expect(!checked.contains(attribute + quote + scheme), "\(attribute)\(quote)\(scheme) fetches from a network", sourceLocation: sourceLocation)
+                    #expect(
+                        !checked.contains(attribute + quote + scheme), "\(attribute)\(quote)\(scheme) fetches from a network", sourceLocation: sourceLocation)
                 }
             }
         }
@@ -67,12 +68,17 @@ import Testing
         Self.expectSelfContained(html)
 
         // One memory chart per variant: retain-cycle has 3, dictionary-cache 4.
-        let variants = ["retain-cycle/strong-self", "retain-cycle/weak-self", "retain-cycle/broken-on-close",
-                        "dictionary-cache/no-eviction", "dictionary-cache/lru-bounded",
-                        "dictionary-cache/finite-key-set", "dictionary-cache/cleared-keeping-capacity"]
+        let variants = [
+            "retain-cycle/strong-self", "retain-cycle/weak-self", "retain-cycle/broken-on-close",
+            "dictionary-cache/no-eviction", "dictionary-cache/lru-bounded",
+            "dictionary-cache/finite-key-set", "dictionary-cache/cleared-keeping-capacity",
+        ]
         for variant in variants {
-            #expect(Self.occurrences(of: "<svg class=\"chart line\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 640 280\" role=\"img\" data-variant=\"\(variant)\"", in: html) == 1,
-                    "one chart for \(variant)")
+            #expect(
+                Self.occurrences(
+                    of: "<svg class=\"chart line\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 640 280\" role=\"img\" data-variant=\"\(variant)\"",
+                    in: html) == 1,
+                "one chart for \(variant)")
             #expect(html.contains("<tr data-run=\"\(variant)/jemalloc/seed=42\">"), "a matrix row for \(variant)")
         }
         #expect(Self.occurrences(of: "data-overlay=", in: html) == 2, "the variants of each scenario overlaid")
@@ -94,8 +100,9 @@ import Testing
         for code in codes {
             #expect(html.contains("<pre><code>\(Self.escaped(code))</code></pre>"), "code shown, escaped")
         }
-        #expect(codes.contains { $0.contains("\"") || $0.contains("<") || $0.contains("&") || $0.contains(">") },
-                "the code exercises the escaping")
+        #expect(
+            codes.contains { $0.contains("\"") || $0.contains("<") || $0.contains("&") || $0.contains(">") },
+            "the code exercises the escaping")
 
         // What a detector program said is escaped in text and in attributes alike.
         #expect(html.contains(Self.escaped(Self.hostileNote)))
@@ -110,8 +117,10 @@ import Testing
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         let html = try String(contentsOfFile: report, encoding: .utf8)
         Self.expectSelfContained(html)
-        let variants = ["continuation-never-resumed", "continuation-resumed", "stream-never-finished", "stream-finished",
-                        "loop-never-cancelled", "loop-cancelled", "parked-until-settle"]
+        let variants = [
+            "continuation-never-resumed", "continuation-resumed", "stream-never-finished", "stream-finished",
+            "loop-never-cancelled", "loop-cancelled", "parked-until-settle",
+        ]
         for variant in variants {
             #expect(html.contains("data-variant=\"blocked-tasks/\(variant)\""), "a chart for \(variant)")
         }
@@ -139,7 +148,9 @@ import Testing
         #expect(!text.contains("\u{1B}["), "no colours when stdout is not a terminal")
         let html = try String(contentsOfFile: report, encoding: .utf8)
         Self.expectSelfContained(html)
-        for variant in ["dictionary-cache/no-eviction", "dictionary-cache/lru-bounded", "unclosed-files/closed-on-happy-path-only", "unclosed-files/closed-with-defer"] {
+        for variant in [
+            "dictionary-cache/no-eviction", "dictionary-cache/lru-bounded", "unclosed-files/closed-on-happy-path-only", "unclosed-files/closed-with-defer",
+        ] {
             #expect(html.contains("data-variant=\"\(variant)\""), "a chart for \(variant)")
         }
         #expect(Self.occurrences(of: "data-overlay=", in: html) == 2)

@@ -38,10 +38,14 @@ import Testing
         try lab(validate + ["--shard", "auto", "--json", path("shard-1.json")], environment: ["CI_NODE_INDEX": "1", "CI_NODE_TOTAL": "2"])
         try lab(validate + ["--shard", "auto", "--json", path("shard-2.json")], environment: ["JOB_COMPLETION_INDEX": "1", "LEAKLAB_SHARD_TOTAL": "2"])
         try lab(["merge", path("shard-2.json"), path("shard-1.json"), "--json", path("merged.json")])
-        try lab(["power", "--rates", "1024", "--iterations", "200", "--repeat", "1", "--negatives", "drip",
-                 "--detectors", "channels,settle", "--json", path("power.json"), "--quiet"])
-        try lab(["compare-allocators", "retain-cycle/strong-self", "--config", "jemalloc", "--config", "glibc-trim",
-                 "--json", path("compare.json"), "--quiet"])
+        try lab([
+            "power", "--rates", "1024", "--iterations", "200", "--repeat", "1", "--negatives", "drip",
+            "--detectors", "channels,settle", "--json", path("power.json"), "--quiet",
+        ])
+        try lab([
+            "compare-allocators", "retain-cycle/strong-self", "--config", "jemalloc", "--config", "glibc-trim",
+            "--json", path("compare.json"), "--quiet",
+        ])
         if !failures.isEmpty { throw SchemaTestError.commandsFailed(failures) }
         let names = try FileManager.default.contentsOfDirectory(atPath: directory)
         return Dictionary(uniqueKeysWithValues: names.map { ($0, path($0)) })
@@ -50,7 +54,9 @@ import Testing
     enum SchemaTestError: Error, CustomStringConvertible {
         case commandsFailed([String])
         var description: String {
-            switch self { case .commandsFailed(let failures): failures.joined(separator: "\n") }
+            switch self {
+            case .commandsFailed(let failures): failures.joined(separator: "\n")
+            }
         }
     }
 
@@ -97,27 +103,39 @@ import Testing
         }
         let cases: [(file: String, expect: String)] = [
             // A count as text.
-            (try broken("run.json") { run in
-                var samples = run["samples"] as! [[String: Any]]
-                samples[0]["rss"] = "12345"
-                run["samples"] = samples
-            }, "at samples/0/rss: '12345' is not of type 'integer'"),
+            (
+                try broken("run.json") { run in
+                    var samples = run["samples"] as! [[String: Any]]
+                    samples[0]["rss"] = "12345"
+                    run["samples"] = samples
+                }, "at samples/0/rss: '12345' is not of type 'integer'"
+            ),
             // A run without its outcome, inside a validate document.
             (try broken("validate.json") { editRun(&$0) { $0.removeValue(forKey: "outcome") } }, "at runs/0: 'outcome' is a required property"),
             // A verdict the schema does not know.
-            (try broken("list.json") { document in
-                var scenarios = document["scenarios"] as! [[String: Any]]
-                var variants = scenarios[0]["variants"] as! [[String: Any]]
-                var truth = variants[0]["truth"] as! [String: Any]
-                truth["verdict"] = "maybe"
-                variants[0]["truth"] = truth
-                scenarios[0]["variants"] = variants
-                document["scenarios"] = scenarios
-            }, "at scenarios/0/variants/0/truth/verdict: 'maybe' is not one of"),
+            (
+                try broken("list.json") { document in
+                    var scenarios = document["scenarios"] as! [[String: Any]]
+                    var variants = scenarios[0]["variants"] as! [[String: Any]]
+                    var truth = variants[0]["truth"] as! [String: Any]
+                    truth["verdict"] = "maybe"
+                    variants[0]["truth"] = truth
+                    scenarios[0]["variants"] = variants
+                    document["scenarios"] = scenarios
+                }, "at scenarios/0/variants/0/truth/verdict: 'maybe' is not one of"
+            ),
             // A score that is no count, and a field no version of the document has.
-            (try broken("power.json") { $0["detectors"] = [["detector": "trend", "cells": [], "minimumDetectable": [],
-                "negativeRuns": 1.5, "falsePositives": 0, "falseAlarms": [], "negativeFailures": 0]] },
-             "at detectors/0/negativeRuns: 1.5 is not of type 'integer'"),
+            (
+                try broken("power.json") {
+                    $0["detectors"] = [
+                        [
+                            "detector": "trend", "cells": [], "minimumDetectable": [],
+                            "negativeRuns": 1.5, "falsePositives": 0, "falseAlarms": [], "negativeFailures": 0,
+                        ]
+                    ]
+                },
+                "at detectors/0/negativeRuns: 1.5 is not of type 'integer'"
+            ),
             (try broken("audit.json") { $0["passd"] = true }, "Additional properties are not allowed ('passd' was unexpected)"),
             (try broken("baseline.json") { $0.removeValue(forKey: "detectors") }, "'detectors' is a required property"),
             // Another version of the document has no schema here.

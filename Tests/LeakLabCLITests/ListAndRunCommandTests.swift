@@ -41,7 +41,9 @@ import Testing
         #expect(allocator["active"] as? String == "jemalloc")
         let samples = try #require(record["samples"] as? [[String: Any]])
         let workload = try #require(samples.first { $0["phase"] as? String == "workload" })
-        for key in ["t", "phase", "iteration", "allocated", "active", "resident", "mapped", "retained", "metadata", "mallocs", "frees", "rss", "fds", "threads"] {
+        for key in [
+            "t", "phase", "iteration", "allocated", "active", "resident", "mapped", "retained", "metadata", "mallocs", "frees", "rss", "fds", "threads",
+        ] {
             #expect(workload[key] != nil, "sample lacks \(key)")
         }
     }

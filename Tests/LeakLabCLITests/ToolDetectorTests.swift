@@ -15,10 +15,11 @@ import Testing
     private func verdicts(_ target: String, _ detectors: String, iterations: Int, extra: [String] = []) throws -> [String: [String: Any]] {
         let output = CLI.temporaryFile("tool.json")
         defer { try? FileManager.default.removeItem(atPath: output) }
-        let result = try CLI.run([
-            "run", target, "--detectors", detectors, "--iterations", String(iterations), "--warm-up", "10",
-            "--json", output, "--quiet",
-        ] + extra)
+        let result = try CLI.run(
+            [
+                "run", target, "--detectors", detectors, "--iterations", String(iterations), "--warm-up", "10",
+                "--json", output, "--quiet",
+            ] + extra)
         #expect(result.status == 0, "\(result.stderr)")
         let record = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as? [String: Any])
         let list = try #require(record["verdicts"] as? [[String: Any]])
@@ -132,7 +133,8 @@ import Testing
     @Test func heapCheckerVerdictLinesAreRead() throws {
         let leaked = "WARNING: Perftools heap leak checker is active\nLeak check _main_ detected leaks of 9900 bytes in 99 objects\nThe 1 largest leaks:"
         #expect(ToolReportParser.heapChecker(leaked) == HeapCheckerSummary(leakedBytes: 9_900, leakedObjects: 99))
-        #expect(ToolReportParser.heapChecker("No leaks found for check \"_main_\" (but no 100% guarantee)") == HeapCheckerSummary(leakedBytes: 0, leakedObjects: 0))
+        #expect(
+            ToolReportParser.heapChecker("No leaks found for check \"_main_\" (but no 100% guarantee)") == HeapCheckerSummary(leakedBytes: 0, leakedObjects: 0))
         #expect(ToolReportParser.heapChecker("Segmentation fault") == nil)
     }
 

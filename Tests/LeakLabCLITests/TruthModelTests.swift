@@ -40,8 +40,10 @@ enum TruthShapesPlugin {
         try TruthShapesPlugin.requireBuilt()
         let output = CLI.temporaryFile("truth-audit.json")
         defer { try? FileManager.default.removeItem(atPath: output) }
-        let result = try CLI.run(["audit"] + TruthShapesPlugin.scenarios + ["--plugins", TruthShapesPlugin.directory, "--mutants", "--json", output, "--quiet"])
-        let document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as? [String: Any], "\(result.stdout)\n\(result.stderr)")
+        let result = try CLI.run(
+            ["audit"] + TruthShapesPlugin.scenarios + ["--plugins", TruthShapesPlugin.directory, "--mutants", "--json", output, "--quiet"])
+        let document = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as? [String: Any], "\(result.stdout)\n\(result.stderr)")
         let rows = try #require(document["rows"] as? [[String: Any]])
         let audit = Audit(
             status: result.status, stdout: result.stdout,
@@ -71,7 +73,9 @@ enum TruthShapesPlugin {
     @Test func eachShapeWithItsTruthFlippedFailsTheAudit() throws {
         let audit = try Self.audit()
         let survivors = audit.mutation["survivors"] as? [[String: Any]] ?? []
-        let flips: Set = ["leak-to-clean", "clean-to-leak", "bounded-to-leak", "leak-to-bounded", "kind-swapped", "onset-later", "onset-earlier", "sublinear-to-linear"]
+        let flips: Set = [
+            "leak-to-clean", "clean-to-leak", "bounded-to-leak", "leak-to-bounded", "kind-swapped", "onset-later", "onset-earlier", "sublinear-to-linear",
+        ]
         for survivor in survivors {
             let mutation = survivor["mutation"] as? String ?? ""
             // A rate drawn at random per run may land where a doubled or halved mean still fits.

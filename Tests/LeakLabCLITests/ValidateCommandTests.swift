@@ -47,7 +47,10 @@ import Testing
         try "import time\ntime.sleep(60)\n".write(toFile: "\(directory)/hangs.py", atomically: true, encoding: .utf8)
         try "print('certainly a leak, trust me')\n".write(toFile: "\(directory)/garbage.py", atomically: true, encoding: .utf8)
         let json = CLI.temporaryFile("cmd.json")
-        defer { try? FileManager.default.removeItem(atPath: json); try? FileManager.default.removeItem(atPath: json + ".journal.jsonl") }
+        defer {
+            try? FileManager.default.removeItem(atPath: json)
+            try? FileManager.default.removeItem(atPath: json + ".journal.jsonl")
+        }
         let started = Date()
         let result = try CLI.run([
             "validate", "retain-cycle", "unclosed-files", "--detectors", "trend",
@@ -110,7 +113,12 @@ import Testing
 
     @Test func shardsMergedEqualTheUnshardedResult() throws {
         let files = (0..<3).map { CLI.temporaryFile("shard\($0).json") }
-        defer { for file in files { try? FileManager.default.removeItem(atPath: file); try? FileManager.default.removeItem(atPath: file + ".journal.jsonl") } }
+        defer {
+            for file in files {
+                try? FileManager.default.removeItem(atPath: file)
+                try? FileManager.default.removeItem(atPath: file + ".journal.jsonl")
+            }
+        }
         let merged = CLI.temporaryFile("merged.json")
         defer { try? FileManager.default.removeItem(atPath: merged) }
         let arguments = ["validate"] + Self.scenarios + ["--detectors", "trend,resources", "--quiet"]

@@ -1,5 +1,6 @@
 import LeakLabDetectors
 import LeakLabModel
+import LeakLabTestFixtures
 import Testing
 
 /// Majority verdicts, flip rates and the cells the gate confirms (issue 14).

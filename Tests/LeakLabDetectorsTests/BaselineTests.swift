@@ -1,8 +1,8 @@
 import Foundation
-import LeakLabModel
-import Testing
-
 import LeakLabDetectors
+import LeakLabModel
+import LeakLabTestFixtures
+import Testing
 
 @Suite struct BaselineTests {
     static let runs = ScoringTests.runs
@@ -94,9 +94,13 @@ import LeakLabDetectors
     }
 
     @Test func decodingAMistypedFieldNamesIt() throws {
-        let json = #"{"schema": "leaklab.baseline/1", "detectors": {"trend": {"overall": {"tp": "one", "fp": 0, "fn": 0, "tn": 0, "failed": 0}, "byPattern": {}, "runs": {}}}}"#
+        let json =
+            #"{"schema": "leaklab.baseline/1", "detectors": {"trend": {"overall": {"tp": "one", "fp": 0, "fn": 0, "tn": 0, "failed": 0}, "byPattern": {}, "runs": {}}}}"#
         let error = try #require(throws: BaselineError.self) { try Baseline.decode(Data(json.utf8)) }
-        guard case .invalidField(let path, _) = error else { Issue.record("got \(error)"); return }
+        guard case .invalidField(let path, _) = error else {
+            Issue.record("got \(error)")
+            return
+        }
         #expect(path == "detectors.trend.overall.tp")
     }
 }

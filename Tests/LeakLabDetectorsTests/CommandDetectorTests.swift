@@ -1,8 +1,7 @@
 import Foundation
+import LeakLabDetectors
 import LeakLabModel
 import Testing
-
-import LeakLabDetectors
 
 /// Runs real programs: small Python scripts written to a temporary folder.
 @Suite final class CommandDetectorTests {
@@ -28,7 +27,9 @@ import LeakLabDetectors
     static let trace = TraceBuilder.linearLeak().build()
 
     @Test func aGoodProgramsVerdictIsReadWithEveryField() throws {
-        let good = try detector("good.py", """
+        let good = try detector(
+            "good.py",
+            """
             trace = json.load(sys.stdin)
             n = len(trace["samples"])
             print(json.dumps({"leak": True, "ratePerIteration": 12.5, "confidence": 0.7, "firstIteration": 150,
@@ -62,11 +63,14 @@ import LeakLabDetectors
     }
 
     @Test func aProgramThatExitsNonZeroFailsWithItsLastErrorLine() throws {
-        let verdict = try detector("exit1.py", """
+        let verdict = try detector(
+            "exit1.py",
+            """
             print(json.dumps({"leak": False}))
             print("something broke", file=sys.stderr)
             sys.exit(1)
-            """).evaluate(Self.trace)
+            """
+        ).evaluate(Self.trace)
         #expect(verdict.leak == nil)
         #expect(verdict.failure == "exited with status 1: something broke")
     }
@@ -108,12 +112,15 @@ import LeakLabDetectors
 
     @Test func aBackgroundChildHoldingStdoutDoesNotHoldUpTheVerdict() throws {
         let start = Date()
-        let verdict = try detector("spawns.py", """
+        let verdict = try detector(
+            "spawns.py",
+            """
             sys.stdin.read()
             subprocess.Popen(["sleep", "30"])
             print('{"leak": true}')
             sys.stdout.flush()
-            """).evaluate(Self.trace)
+            """
+        ).evaluate(Self.trace)
         #expect(verdict.leak == true)
         #expect(Date().timeIntervalSince(start) < 5)
     }

@@ -1,6 +1,5 @@
-import Testing
-
 import LeakLabDetectors
+import Testing
 
 @Suite struct CommandLineSplitterTests {
     @Test func splitsOnWhitespace() throws {
@@ -8,8 +7,9 @@ import LeakLabDetectors
     }
 
     @Test func keepsQuotedTextTogetherAndLiteral() throws {
-        #expect(try CommandLineSplitter.split(#"prog 'a b' "c d" 'x"y' "e\"f" "g\nh" '$HOME'"#)
-            == ["prog", "a b", "c d", #"x"y"#, #"e"f"#, #"g\nh"#, "$HOME"])
+        #expect(
+            try CommandLineSplitter.split(#"prog 'a b' "c d" 'x"y' "e\"f" "g\nh" '$HOME'"#)
+                == ["prog", "a b", "c d", #"x"y"#, #"e"f"#, #"g\nh"#, "$HOME"])
     }
 
     @Test func joinsAdjacentQuotedPartsAndKeepsEmptyArguments() throws {

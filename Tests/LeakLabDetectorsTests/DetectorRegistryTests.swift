@@ -1,7 +1,6 @@
 import Foundation
-import Testing
-
 import LeakLabDetectors
+import Testing
 
 @Suite struct DetectorRegistryTests {
     /// `Detector+ResidentDelta.swift` → `resident-delta`, `Detector+RSS.swift` → `rss`.
@@ -28,9 +27,10 @@ import LeakLabDetectors
     }
 
     @Test func registryHasTheBuiltInsOfTheSpecAndTheTaskAndChannelDetectors() {
-        #expect(DetectorRegistry.names == [
-            "thresholds", "trend", "settle", "resources", "rss", "resident-delta", "task-leak", "channels", "allocation-counter",
-        ])
+        #expect(
+            DetectorRegistry.names == [
+                "thresholds", "trend", "settle", "resources", "rss", "resident-delta", "task-leak", "channels", "allocation-counter",
+            ])
     }
 
     @Test func everyBuiltInHasAUniqueNameAndASummarySayingWhereItFails() {

@@ -1,7 +1,6 @@
+import LeakLabDetectors
 import LeakLabModel
 import Testing
-
-import LeakLabDetectors
 
 /// The expected verdict of every built-in on every synthetic shape: right where the detector is
 /// meant to be right, and wrong exactly where its summary says it fails.
@@ -15,81 +14,113 @@ import LeakLabDetectors
     }
 
     static let cases: [Case] = [
-        Case(shape: "linear leak 1.3 KB/it", builder: .linearLeak(), expected: [
-            "thresholds": true, "trend": true, "settle": true, "resources": false, "rss": true, "resident-delta": true,
-            "channels": true, "allocation-counter": true, "task-leak": nil,
-        ]),
-        Case(shape: "small leak 48 B/it", builder: .linearLeak(bytes: 48), expected: [
-            // thresholds fires on objects (1 per item); rss misses it (under 1% of RSS).
-            "thresholds": true, "trend": true, "settle": true, "resources": false, "rss": false, "resident-delta": true,
-            "channels": true, "allocation-counter": true, "task-leak": nil,
-        ]),
-        Case(shape: "flat with noise", builder: .flat(), expected: [
-            "thresholds": false, "trend": false, "settle": false, "resources": false, "rss": false, "resident-delta": false,
-            "channels": false, "allocation-counter": false, "task-leak": nil,
-        ]),
-        Case(shape: "plateau decoy", builder: .plateau(), expected: [
-            // A cache that keeps 600 KB: settle and resident-delta call it a leak; thresholds
-            // fires on object growth (600 objects > 20% of 2,000 items).
-            // allocation-counter counts the 600 objects the cache keeps.
-            "thresholds": true, "trend": false, "settle": true, "resources": false, "rss": false, "resident-delta": true,
-            "channels": false, "allocation-counter": true, "task-leak": nil,
-        ]),
-        Case(shape: "falls back in settle", builder: .fallBack(), expected: [
-            // Heap growth 1.5 KB/item fires thresholds; RSS and resident keep their pages.
-            "thresholds": true, "trend": false, "settle": false, "resources": false, "rss": true, "resident-delta": true,
-            "channels": false, "allocation-counter": false, "task-leak": nil,
-        ]),
-        Case(shape: "fds-only leak", builder: .fdsLeak(), expected: [
-            // A steady +1 fd per iteration: thresholds' fd growth and settle's fds left (issue 16).
-            "thresholds": true, "trend": true, "settle": true, "resources": true, "rss": false, "resident-delta": false,
-            "channels": true, "allocation-counter": false, "task-leak": nil,
-        ]),
-        Case(shape: "threads-only leak", builder: .threadsLeak(), expected: [
-            "thresholds": true, "trend": true, "settle": true, "resources": true, "rss": false, "resident-delta": false,
-            "channels": true, "allocation-counter": false, "task-leak": nil,
-        ]),
-        Case(shape: "thread pool decoy", builder: .threadPool(), expected: [
-            // 3 more threads is "thread growth above 2"; resources sees 0.03 per iteration: a one-off.
-            "thresholds": true, "trend": false, "settle": false, "resources": false, "rss": false, "resident-delta": false,
-            "channels": false, "allocation-counter": false, "task-leak": nil,
-        ]),
-        Case(shape: "glibc leak (no resident)", builder: .glibcLeak(), expected: [
-            "thresholds": true, "trend": true, "settle": true, "resources": false, "rss": true, "resident-delta": nil,
-            "channels": true, "allocation-counter": nil, "task-leak": nil,
-        ]),
-        Case(shape: "sawtooth stopped near a tooth's top (1,899 it.)", builder: .sawtooth(), expected: [
-            // The faults of issue 16: thresholds, settle and resident-delta take the last tooth
-            // for a leak; channels judges the troughs. trend sees no persistent rise.
-            "thresholds": true, "trend": false, "settle": true, "resources": false, "rss": false, "resident-delta": true,
-            "channels": false, "allocation-counter": true, "task-leak": nil,
-        ]),
-        Case(shape: "mmap leak 16 KiB/it (heap flat)", builder: .mappedLeak(), expected: [
-            // Only RSS moves: the heap-based detectors are blind; channels watches RSS − resident.
-            "thresholds": false, "trend": false, "settle": false, "resources": false, "rss": true, "resident-delta": false,
-            "channels": true, "allocation-counter": false, "task-leak": nil,
-        ]),
-        Case(shape: "leak from 60 % of the workload", builder: .onsetLeak(), expected: [
-            "thresholds": true, "trend": true, "settle": true, "resources": false, "rss": false, "resident-delta": true,
-            "channels": true, "allocation-counter": true, "task-leak": nil,
-        ]),
-        Case(shape: "a suspended task left per iteration", builder: .tasksLeak(), expected: [
-            "thresholds": true, "trend": true, "settle": true, "resources": true, "rss": true, "resident-delta": true,
-            "task-leak": true,
-        ]),
-        Case(shape: "tasks parked until settle", builder: .tasksParkedUntilSettle(), expected: [
-            // Task growth above 2 during the load is the thresholds rule's; settle shows them gone.
-            "thresholds": true, "trend": false, "settle": false, "resources": false, "rss": true, "resident-delta": true,
-            "task-leak": false,
-        ]),
-        Case(shape: "tasks left runnable, not waiting", builder: .tasksBusy(), expected: [
-            "thresholds": true, "trend": true, "settle": true, "resources": true, "rss": true, "resident-delta": true,
-            "task-leak": false,
-        ]),
-        Case(shape: "tasks counted, none kept", builder: .tasksFlat(), expected: [
-            "thresholds": false, "trend": false, "settle": false, "resources": false, "rss": false, "resident-delta": false,
-            "task-leak": false,
-        ]),
+        Case(
+            shape: "linear leak 1.3 KB/it", builder: .linearLeak(),
+            expected: [
+                "thresholds": true, "trend": true, "settle": true, "resources": false, "rss": true, "resident-delta": true,
+                "channels": true, "allocation-counter": true, "task-leak": nil,
+            ]),
+        Case(
+            shape: "small leak 48 B/it", builder: .linearLeak(bytes: 48),
+            expected: [
+                // thresholds fires on objects (1 per item); rss misses it (under 1% of RSS).
+                "thresholds": true, "trend": true, "settle": true, "resources": false, "rss": false, "resident-delta": true,
+                "channels": true, "allocation-counter": true, "task-leak": nil,
+            ]),
+        Case(
+            shape: "flat with noise", builder: .flat(),
+            expected: [
+                "thresholds": false, "trend": false, "settle": false, "resources": false, "rss": false, "resident-delta": false,
+                "channels": false, "allocation-counter": false, "task-leak": nil,
+            ]),
+        Case(
+            shape: "plateau decoy", builder: .plateau(),
+            expected: [
+                // A cache that keeps 600 KB: settle and resident-delta call it a leak; thresholds
+                // fires on object growth (600 objects > 20% of 2,000 items).
+                // allocation-counter counts the 600 objects the cache keeps.
+                "thresholds": true, "trend": false, "settle": true, "resources": false, "rss": false, "resident-delta": true,
+                "channels": false, "allocation-counter": true, "task-leak": nil,
+            ]),
+        Case(
+            shape: "falls back in settle", builder: .fallBack(),
+            expected: [
+                // Heap growth 1.5 KB/item fires thresholds; RSS and resident keep their pages.
+                "thresholds": true, "trend": false, "settle": false, "resources": false, "rss": true, "resident-delta": true,
+                "channels": false, "allocation-counter": false, "task-leak": nil,
+            ]),
+        Case(
+            shape: "fds-only leak", builder: .fdsLeak(),
+            expected: [
+                // A steady +1 fd per iteration: thresholds' fd growth and settle's fds left (issue 16).
+                "thresholds": true, "trend": true, "settle": true, "resources": true, "rss": false, "resident-delta": false,
+                "channels": true, "allocation-counter": false, "task-leak": nil,
+            ]),
+        Case(
+            shape: "threads-only leak", builder: .threadsLeak(),
+            expected: [
+                "thresholds": true, "trend": true, "settle": true, "resources": true, "rss": false, "resident-delta": false,
+                "channels": true, "allocation-counter": false, "task-leak": nil,
+            ]),
+        Case(
+            shape: "thread pool decoy", builder: .threadPool(),
+            expected: [
+                // 3 more threads is "thread growth above 2"; resources sees 0.03 per iteration: a one-off.
+                "thresholds": true, "trend": false, "settle": false, "resources": false, "rss": false, "resident-delta": false,
+                "channels": false, "allocation-counter": false, "task-leak": nil,
+            ]),
+        Case(
+            shape: "glibc leak (no resident)", builder: .glibcLeak(),
+            expected: [
+                "thresholds": true, "trend": true, "settle": true, "resources": false, "rss": true, "resident-delta": nil,
+                "channels": true, "allocation-counter": nil, "task-leak": nil,
+            ]),
+        Case(
+            shape: "sawtooth stopped near a tooth's top (1,899 it.)", builder: .sawtooth(),
+            expected: [
+                // The faults of issue 16: thresholds, settle and resident-delta take the last tooth
+                // for a leak; channels judges the troughs. trend sees no persistent rise.
+                "thresholds": true, "trend": false, "settle": true, "resources": false, "rss": false, "resident-delta": true,
+                "channels": false, "allocation-counter": true, "task-leak": nil,
+            ]),
+        Case(
+            shape: "mmap leak 16 KiB/it (heap flat)", builder: .mappedLeak(),
+            expected: [
+                // Only RSS moves: the heap-based detectors are blind; channels watches RSS − resident.
+                "thresholds": false, "trend": false, "settle": false, "resources": false, "rss": true, "resident-delta": false,
+                "channels": true, "allocation-counter": false, "task-leak": nil,
+            ]),
+        Case(
+            shape: "leak from 60 % of the workload", builder: .onsetLeak(),
+            expected: [
+                "thresholds": true, "trend": true, "settle": true, "resources": false, "rss": false, "resident-delta": true,
+                "channels": true, "allocation-counter": true, "task-leak": nil,
+            ]),
+        Case(
+            shape: "a suspended task left per iteration", builder: .tasksLeak(),
+            expected: [
+                "thresholds": true, "trend": true, "settle": true, "resources": true, "rss": true, "resident-delta": true,
+                "task-leak": true,
+            ]),
+        Case(
+            shape: "tasks parked until settle", builder: .tasksParkedUntilSettle(),
+            expected: [
+                // Task growth above 2 during the load is the thresholds rule's; settle shows them gone.
+                "thresholds": true, "trend": false, "settle": false, "resources": false, "rss": true, "resident-delta": true,
+                "task-leak": false,
+            ]),
+        Case(
+            shape: "tasks left runnable, not waiting", builder: .tasksBusy(),
+            expected: [
+                "thresholds": true, "trend": true, "settle": true, "resources": true, "rss": true, "resident-delta": true,
+                "task-leak": false,
+            ]),
+        Case(
+            shape: "tasks counted, none kept", builder: .tasksFlat(),
+            expected: [
+                "thresholds": false, "trend": false, "settle": false, "resources": false, "rss": false, "resident-delta": false,
+                "task-leak": false,
+            ]),
     ]
 
     @Test("each built-in gives its expected verdict", arguments: cases)

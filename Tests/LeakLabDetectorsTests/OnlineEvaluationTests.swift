@@ -1,7 +1,6 @@
+import LeakLabDetectors
 import LeakLabModel
 import Testing
-
-import LeakLabDetectors
 
 @Suite struct OnlineEvaluationTests {
     @Test(arguments: [101, 1_234, 1_999, 2_100])

@@ -2,6 +2,7 @@ import Foundation
 import LeakLabDetectors
 import LeakLabKit
 import LeakLabModel
+import LeakLabTestFixtures
 import Testing
 
 /// Property tests: the parsers of what comes from outside the lab (traces and run records from
@@ -224,8 +225,10 @@ enum Fuzz {
 
     /// A random JSON value, biased towards the keys the lab's formats use.
     static func randomJSON(random: inout SplitMix64, depth: Int) -> String {
-        let keys = ["leak", "schema", "samples", "phase", "iteration", "t", "scenario", "variant", "detectors",
-                    "hello", "sample", "failed", "finished", "allocator", "confidence", "x", ""]
+        let keys = [
+            "leak", "schema", "samples", "phase", "iteration", "t", "scenario", "variant", "detectors",
+            "hello", "sample", "failed", "finished", "allocator", "confidence", "x", "",
+        ]
         let choice = depth > 3 ? random.next() % 4 : random.next() % 7
         switch choice {
         case 0: return ["null", "true", "false"][Int(random.next() % 3)]

@@ -1,6 +1,5 @@
-import Testing
-
 import LeakLabDetectors
+import Testing
 
 /// `power`'s arithmetic on made-up observations: recall per cell, the minimum detectable leak,
 /// false positives and latency.
@@ -9,19 +8,23 @@ import LeakLabDetectors
 
     static func observations(_ detector: String, _ hits: [Double: [Bool]], iterations: Int = 2_000, latency: Int = 40) -> [PowerAnalysis.Observation] {
         hits.flatMap { rate, verdicts in
-            verdicts.map { PowerAnalysis.Observation(
-                detector: detector, cell: Cell(bytesPerIteration: rate, iterations: iterations, noise: 4),
-                leak: $0, latency: $0 ? latency : nil) }
+            verdicts.map {
+                PowerAnalysis.Observation(
+                    detector: detector, cell: Cell(bytesPerIteration: rate, iterations: iterations, noise: 4),
+                    leak: $0, latency: $0 ? latency : nil)
+            }
         }
     }
 
     @Test func theMinimumDetectableLeakIsTheSmallestRateFromWhichOnRecallHolds() throws {
         // 16 B/it is found 20 of 20 times, but 32 B/it only 18 of 20: the MDL is 64.
-        let runs = Self.observations("d", [
-            8: Array(repeating: false, count: 20), 16: Array(repeating: true, count: 20),
-            32: Array(repeating: true, count: 18) + [false, false], 64: Array(repeating: true, count: 20),
-            256: Array(repeating: true, count: 20),
-        ])
+        let runs = Self.observations(
+            "d",
+            [
+                8: Array(repeating: false, count: 20), 16: Array(repeating: true, count: 20),
+                32: Array(repeating: true, count: 18) + [false, false], 64: Array(repeating: true, count: 20),
+                256: Array(repeating: true, count: 20),
+            ])
         let power = try #require(PowerAnalysis.analyze(detectors: ["d"], observations: runs, negatives: []).first)
         #expect(power.minimumDetectable.count == 1)
         #expect(power.minimumDetectable.first?.iterations == 2_000)

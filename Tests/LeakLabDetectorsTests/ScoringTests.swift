@@ -1,9 +1,9 @@
 import Foundation
+import LeakLabDetectors
 import LeakLabKit
 import LeakLabModel
+import LeakLabTestFixtures
 import Testing
-
-import LeakLabDetectors
 
 @Suite struct ScoringTests {
     static let runs: [RunRecord] = [

@@ -1,7 +1,6 @@
 import Foundation
-import Testing
-
 import LeakLabDetectors
+import Testing
 
 /// `--shard auto`: the shard read from each CI engine's own variables, and the errors that say
 /// which variable is wrong.
@@ -59,7 +58,8 @@ import LeakLabDetectors
     @Test func aKubernetesIndexWithoutLeakLabShardTotalSaysToSetIt() {
         let error = #expect(throws: ShardError.self) { try Shard.fromCI(environment: ["JOB_COMPLETION_INDEX": "2"]) }
         guard case .incompleteCIVariables(_, "JOB_COMPLETION_INDEX", "LEAKLAB_SHARD_TOTAL", _)? = error else {
-            Issue.record("\(String(describing: error))"); return
+            Issue.record("\(String(describing: error))")
+            return
         }
         #expect(error!.description.contains("set LEAKLAB_SHARD_TOTAL to spec.completions"))
     }
@@ -81,7 +81,10 @@ import LeakLabDetectors
     ])
     func aValueOutOfRangeOrNotAnIntegerNamesItsVariable(environment: [String: String], variable: String) {
         let error = #expect(throws: ShardError.self) { try Shard.fromCI(environment: environment) }
-        guard case .invalidCIVariable(let name, _, _)? = error else { Issue.record("\(String(describing: error))"); return }
+        guard case .invalidCIVariable(let name, _, _)? = error else {
+            Issue.record("\(String(describing: error))")
+            return
+        }
         #expect(name == variable)
         #expect(error!.description.hasPrefix("auto: \(variable)="))
     }

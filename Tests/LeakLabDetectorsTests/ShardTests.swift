@@ -1,7 +1,7 @@
-import LeakLabModel
-import Testing
-
 import LeakLabDetectors
+import LeakLabModel
+import LeakLabTestFixtures
+import Testing
 
 @Suite struct ShardTests {
     @Test func parsesIndexAndCount() throws {
@@ -14,7 +14,10 @@ import LeakLabDetectors
     @Test(arguments: ["0/2", "3/2", "1/0"])
     func rejectsAnIndexOutsideOneToN(text: String) throws {
         let error = try #require(throws: ShardError.self) { try Shard(parsing: text) }
-        guard case .outOfRange = error else { Issue.record("\(text): \(error)"); return }
+        guard case .outOfRange = error else {
+            Issue.record("\(text): \(error)")
+            return
+        }
         #expect(error.description.hasPrefix("invalid shard \(text)"))
     }
 
@@ -43,8 +46,10 @@ import LeakLabDetectors
     }
 
     static let matrix: [RunRecord] = (1...5).flatMap { n in
-        [makeRun(variant: "v\(n)", truth: leakTruth, seed: 1, verdicts: []),
-         makeRun(variant: "v\(n)", truth: leakTruth, seed: 2, verdicts: [])]
+        [
+            makeRun(variant: "v\(n)", truth: leakTruth, seed: 1, verdicts: []),
+            makeRun(variant: "v\(n)", truth: leakTruth, seed: 2, verdicts: []),
+        ]
     }
 
     @Test func mergingShardsOneAndTwoOfTwoGivesTheUnshardedResult() throws {

@@ -1,7 +1,6 @@
+import LeakLabDetectors
 import LeakLabModel
 import Testing
-
-import LeakLabDetectors
 
 /// `task-leak` on synthetic traces: what it needs, what it names, and the census's role.
 @Suite struct TaskLeakDetectorTests {

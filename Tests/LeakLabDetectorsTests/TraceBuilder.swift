@@ -51,18 +51,19 @@ struct TraceBuilder {
             peakRSS = max(peakRSS, Self.baseRSS + (allocated - Self.baseHeap).rounded(.up))
             let mallocs = 1_000 + 20 * iteration
             let live = 500 + Int(extraObjects.rounded())
-            samples.append(Sample(
-                t: Double(samples.count) * 0.01, phase: phase, iteration: iteration,
-                allocated: Int(allocated),
-                active: hasJemallocStats ? Int(active) : nil,
-                resident: hasJemallocStats ? Int(resident) : nil,
-                mapped: hasJemallocStats ? Int(resident) + 4_000_000 : nil,
-                retained: hasJemallocStats ? 1_000_000 : nil,
-                metadata: hasJemallocStats ? 200_000 : nil,
-                mallocs: hasJemallocStats ? mallocs : nil,
-                frees: hasJemallocStats ? mallocs - live : nil,
-                rss: Int(((peakRSS + nonHeap) / 4096).rounded(.up) * 4096), fds: 5 + fds, threads: 3 + threads,
-                tasks: self.tasks == nil ? nil : 1 + tasks))
+            samples.append(
+                Sample(
+                    t: Double(samples.count) * 0.01, phase: phase, iteration: iteration,
+                    allocated: Int(allocated),
+                    active: hasJemallocStats ? Int(active) : nil,
+                    resident: hasJemallocStats ? Int(resident) : nil,
+                    mapped: hasJemallocStats ? Int(resident) + 4_000_000 : nil,
+                    retained: hasJemallocStats ? 1_000_000 : nil,
+                    metadata: hasJemallocStats ? 200_000 : nil,
+                    mallocs: hasJemallocStats ? mallocs : nil,
+                    frees: hasJemallocStats ? mallocs - live : nil,
+                    rss: Int(((peakRSS + nonHeap) / 4096).rounded(.up) * 4096), fds: 5 + fds, threads: 3 + threads,
+                    tasks: self.tasks == nil ? nil : 1 + tasks))
         }
 
         sample(.setUp, iteration: 0, extraHeap: 0, extraObjects: 0, fds: 0, threads: 0)
@@ -70,15 +71,17 @@ struct TraceBuilder {
             sample(.warmUp, iteration: iteration, extraHeap: 0, extraObjects: 0, fds: 0, threads: 0)
         }
         for i in stride(from: every, through: workload, by: every) {
-            sample(.workload, iteration: warmUp + i, extraHeap: heap(i), extraObjects: objects(i), fds: fds(i), threads: threads(i),
-                   tasks: self.tasks?(i) ?? 0, nonHeap: nonHeap(i))
+            sample(
+                .workload, iteration: warmUp + i, extraHeap: heap(i), extraObjects: objects(i), fds: fds(i), threads: threads(i),
+                tasks: self.tasks?(i) ?? 0, nonHeap: nonHeap(i))
         }
         for s in 0..<settleSamples {
             let kept = settleKept + (1 - settleKept) * max(0, 1 - Double(s + 1) / 3)
-            sample(.settle, iteration: warmUp + workload, extraHeap: heap(workload) * kept,
-                   extraObjects: objects(workload) * kept, fds: Int((Double(fds(workload)) * kept).rounded()),
-                   threads: Int((Double(threads(workload)) * kept).rounded()),
-                   tasks: Int((Double(self.tasks?(workload) ?? 0) * kept).rounded()), nonHeap: nonHeap(workload))
+            sample(
+                .settle, iteration: warmUp + workload, extraHeap: heap(workload) * kept,
+                extraObjects: objects(workload) * kept, fds: Int((Double(fds(workload)) * kept).rounded()),
+                threads: Int((Double(threads(workload)) * kept).rounded()),
+                tasks: Int((Double(self.tasks?(workload) ?? 0) * kept).rounded()), nonHeap: nonHeap(workload))
         }
         sample(.tearDown, iteration: warmUp + workload, extraHeap: 0, extraObjects: 0, fds: 0, threads: 0)
 

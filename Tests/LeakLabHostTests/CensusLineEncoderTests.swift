@@ -20,7 +20,12 @@ private func parkForCensusTest() async {
         let count = 300
         for _ in 0..<count { Task.detached { await parkForCensusTest() } }
         while parked.withLock({ $0.count }) < count { usleep(1_000) }
-        defer { for continuation in parked.withLock({ list in defer { list = [] }; return list }) { continuation.resume() } }
+        defer {
+            for continuation in parked.withLock({ list in
+                defer { list = [] }
+                return list
+            }) { continuation.resume() }
+        }
 
         let census = try #require(scanner.census())
         var encoder = try #require(CensusLineEncoder())

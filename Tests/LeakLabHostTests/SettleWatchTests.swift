@@ -38,7 +38,11 @@ import Testing
         // Still for 2 polls (10 ms), then a timer frees something; then still again: settle lasts
         // until 3 polls after the release, and its last sample shows it.
         var last = 0
-        let end = settledAt({ last = $0; return $0 < 2 ? sample(allocated: 50_000) : sample(allocated: 1_000) }, maximum: 300)
+        let end = settledAt(
+            {
+                last = $0
+                return $0 < 2 ? sample(allocated: 50_000) : sample(allocated: 1_000)
+            }, maximum: 300)
         #expect(end >= 10 + Double(SettleWatch.stablePolls * SettleWatch.defaultPollMillis))
         #expect(last >= 2)
     }

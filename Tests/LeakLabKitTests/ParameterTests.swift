@@ -100,7 +100,8 @@ import Testing
     }
 
     @Test func truthJSONWrittenByAPIVersionOneStillDecodes() throws {
-        let v1 = #"{"verdict":"leak","reachable":true,"perIteration":{"bytes":100,"objects":1,"tasks":0,"threads":0,"fds":0},"tolerance":{"bytes":79,"objects":2,"tasks":0,"threads":0,"fds":0},"note":""}"#
+        let v1 =
+            #"{"verdict":"leak","reachable":true,"perIteration":{"bytes":100,"objects":1,"tasks":0,"threads":0,"fds":0},"tolerance":{"bytes":79,"objects":2,"tasks":0,"threads":0,"fds":0},"note":""}"#
         let truth = try JSONDecoder().decode(GroundTruth.self, from: Data(v1.utf8))
         #expect(truth.shape == .linear && truth.expectedOutcome == .completed && truth.perIteration.nonHeapBytes == 0)
         let roundTrip = try JSONDecoder().decode(GroundTruth.self, from: JSONEncoder().encode(GroundTruth.leak(.fds(1), shape: .onset(.fraction(0.6)))))
@@ -111,10 +112,15 @@ import Testing
         let scenario = Scenario(
             id: "s", title: "t", pattern: .unboundedCache, summary: "", training: Training(symptoms: "", detection: "", fix: ""),
             parameters: [.integer("payload-bytes", default: 100, range: 1...1_000, help: "")], defaultIterations: 500,
-            variants: [Variant(name: "v", role: .leaky, summary: "", truth: { run in
-                .leak(.heap(.reachable, bytes: Double(run.parameters.integer("payload-bytes") + 48), objects: 1),
-                      shape: .onset(.iteration(run.workloadIterations / 2)))
-            }, makeWorkload: { _ in throw CancellationError() })])
+            variants: [
+                Variant(
+                    name: "v", role: .leaky, summary: "",
+                    truth: { run in
+                        .leak(
+                            .heap(.reachable, bytes: Double(run.parameters.integer("payload-bytes") + 48), objects: 1),
+                            shape: .onset(.iteration(run.workloadIterations / 2)))
+                    }, makeWorkload: { _ in throw CancellationError() })
+            ])
         let variant = try #require(scenario.variants.first)
         #expect(variant.truth.perIteration.bytes == 148)
         #expect(variant.truth.shape == .onset(.iteration(250)))

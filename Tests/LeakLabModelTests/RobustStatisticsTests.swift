@@ -1,6 +1,5 @@
-import Testing
-
 import LeakLabModel
+import Testing
 
 @Suite struct RobustStatisticsTests {
     @Test func theilSenIgnoresAFewWildOutliers() throws {

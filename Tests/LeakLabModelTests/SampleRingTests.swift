@@ -17,8 +17,9 @@ import Testing
 
     static let samples: [Sample] = [
         Sample(t: 0, phase: .setUp, iteration: 0),
-        Sample(t: 12.000345, phase: .workload, iteration: 1_234, allocated: 1_310_720, active: 2, resident: 3, mapped: 4,
-               retained: 5, metadata: 6, mallocs: 7, frees: 8, rss: 21_000_000, fds: 9, threads: 10),
+        Sample(
+            t: 12.000345, phase: .workload, iteration: 1_234, allocated: 1_310_720, active: 2, resident: 3, mapped: 4,
+            retained: 5, metadata: 6, mallocs: 7, frees: 8, rss: 21_000_000, fds: 9, threads: 10),
         Sample(t: 0.5, phase: .settle, iteration: Int(Int32.max), allocated: -12, rss: 4_096),
         Sample(t: 99_999.999999, phase: .tearDown, iteration: 7, fds: 0, threads: 1),
     ]

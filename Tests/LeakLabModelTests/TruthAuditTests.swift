@@ -12,7 +12,9 @@ import Testing
         settleBytes: Int? = nil, outcome: RunOutcome = .completed
     ) -> RunRecord {
         func sample(_ phase: Phase, _ i: Int, _ allocated: Int) -> Sample {
-            Sample(t: Double(i), phase: phase, iteration: i, allocated: allocated, mallocs: 10_000 + (objects ?? { $0 / 100 })(i), frees: 10_000, fds: 5, threads: 3)
+            Sample(
+                t: Double(i), phase: phase, iteration: i, allocated: allocated, mallocs: 10_000 + (objects ?? { $0 / 100 })(i), frees: 10_000, fds: 5,
+                threads: 3)
         }
         var samples = [sample(.setUp, 0, bytes(0)), sample(.warmUp, 0, bytes(0))]
         for i in stride(from: 10, through: iterations, by: 10) { samples.append(sample(.workload, i, bytes(i))) }
@@ -89,7 +91,8 @@ import Testing
         let crashed = TruthAudit.Evidence(primary: run(.clean(), bytes: { _ in 0 }, outcome: .crashed))
         let checks = TruthAudit.checks(for: crashed)
         #expect(checks.count == 1 && checks[0].name == "outcome" && !checks[0].passed)
-        let declared = TruthAudit.Evidence(primary: run(.leak(.heap(.reachable, bytes: 1_024, objects: 1), expectedOutcome: .crashed), bytes: { 1_024 * $0 }, outcome: .crashed))
+        let declared = TruthAudit.Evidence(
+            primary: run(.leak(.heap(.reachable, bytes: 1_024, objects: 1), expectedOutcome: .crashed), bytes: { 1_024 * $0 }, outcome: .crashed))
         #expect(failed(TruthAudit.checks(for: declared)).isEmpty)
     }
 

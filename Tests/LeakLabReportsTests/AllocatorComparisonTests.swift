@@ -2,11 +2,36 @@ import LeakLabKit
 import LeakLabModel
 import LeakLabReports
 import LeakLabRunner
+import LeakLabTestFixtures
 import Testing
 
 /// The arithmetic of `compare-allocators`: what settle gives back, fragmentation, spreads and
 /// verdicts across configurations.
 @Suite struct AllocatorComparisonTests {
+    /// Samples whose `allocated` grows by `perIteration` B over the workload of `iterations`.
+    static func line(_ perIteration: Double, iterations: Int) -> [Sample] {
+        [Sample(t: 0, phase: .warmUp, iteration: 100, allocated: 1 << 20)]
+            + stride(from: 10, through: iterations, by: 10).map { done in
+                Sample(t: Double(done), phase: .workload, iteration: 100 + done, allocated: (1 << 20) + Int(perIteration * Double(done)))
+            }
+    }
+
+    /// Issue 18: a clean row above its tolerance at N is judged by its run at 4N, as the audit
+    /// judges a clean variant: a one-off step spreads out there, a leak's rate does not.
+    @Test(arguments: [(0.0, true), (10.0, false)])
+    func aCleanRowAboveItsToleranceIsJudgedByItsLongerRun(longerRate: Double, passes: Bool) throws {
+        let configuration = try #require(AllocatorConfiguration.preset("jemalloc"))
+        var short = makeRun(variant: "v", truth: cleanTruth, samples: Self.line(10, iterations: 2_000))
+        short.configuration = configuration.name
+        var long = makeRun(variant: "v", truth: cleanTruth, samples: Self.line(longerRate, iterations: 8_000))
+        long.workloadIterations = 8_000
+        long.configuration = configuration.name
+        let row = ConfigurationRow(configuration: configuration, runs: [short], longer: long)
+        #expect(row.longerRunIterations == 8_000)
+        #expect(row.allocatedCheck?.withinTolerance == passes)
+        #expect(ConfigurationRow(configuration: configuration, runs: [short]).allocatedCheck?.withinTolerance == false)
+    }
+
     @Test func givenBackIsTheShareOfWorkloadGrowthReleasedInSettle() {
         let figures = RunFigures(makeRun(variant: "v", truth: leakTruth, samples: rssSamples(baseline: 10 * mib, end: 20 * mib, settled: 12 * mib)))
         #expect(figures.baselineRSS == 10 * mib)
@@ -31,14 +56,19 @@ import Testing
     }
 
     @Test func fragmentationIsResidentOverAllocatedWhereJemallocGivesResident() {
-        let figures = RunFigures(makeRun(variant: "v", truth: leakTruth, samples: rssSamples(baseline: 10 * mib, end: 20 * mib, settled: 12 * mib, allocated: 4 * mib, resident: 6 * mib)))
+        let figures = RunFigures(
+            makeRun(
+                variant: "v", truth: leakTruth, samples: rssSamples(baseline: 10 * mib, end: 20 * mib, settled: 12 * mib, allocated: 4 * mib, resident: 6 * mib)
+            ))
         #expect(figures.fragmentationBasis == "resident/allocated")
         #expect(figures.fragmentationAtEnd == 1.5)
         #expect(figures.fragmentationAfterSettle == 1.5)
     }
 
     @Test func fragmentationFallsBackToRSSOverAllocated() {
-        let figures = RunFigures(makeRun(variant: "v", truth: leakTruth, allocator: .glibc, samples: rssSamples(baseline: 8 * mib, end: 8 * mib, settled: 8 * mib, allocated: 4 * mib)))
+        let figures = RunFigures(
+            makeRun(
+                variant: "v", truth: leakTruth, allocator: .glibc, samples: rssSamples(baseline: 8 * mib, end: 8 * mib, settled: 8 * mib, allocated: 4 * mib)))
         #expect(figures.fragmentationBasis == "rss/allocated")
         #expect(figures.fragmentationAtStart == 2)
     }

@@ -4,6 +4,7 @@ import LeakLabKit
 import LeakLabModel
 import LeakLabReports
 import LeakLabRunner
+import LeakLabTestFixtures
 import Testing
 
 /// Every document the lab writes can be read back by the library, with its schema version.
@@ -71,12 +72,16 @@ import Testing
 
     @Test func anAuditDocumentReadsBackAndDerivesPassedFromItsChecks() throws {
         let rows = [
-            AuditRow(variant: "cache/leaky", role: "leaky", verdict: "leak", checks: [
-                TruthAudit.Check(name: "bytes/iteration", measured: "1000", declared: "1000 ±50", passed: true),
-            ]),
-            AuditRow(variant: "cache/fixed", role: "fixed", verdict: "clean", checks: [
-                TruthAudit.Check(name: "bytes/iteration", measured: "80", declared: "0 ±10", passed: false),
-            ]),
+            AuditRow(
+                variant: "cache/leaky", role: "leaky", verdict: "leak",
+                checks: [
+                    TruthAudit.Check(name: "bytes/iteration", measured: "1000", declared: "1000 ±50", passed: true)
+                ]),
+            AuditRow(
+                variant: "cache/fixed", role: "fixed", verdict: "clean",
+                checks: [
+                    TruthAudit.Check(name: "bytes/iteration", measured: "80", declared: "0 ±10", passed: false)
+                ]),
         ]
         let data = try JSONOutput.encoder().encode(AuditDocument(rows: rows, passed: false, mutation: nil))
         let text = String(decoding: data, as: UTF8.self)
@@ -116,7 +121,8 @@ import Testing
             makeRun(variant: "leaky", truth: leakTruth, samples: rssSamples(baseline: 10 * mib, end: 20 * mib, settled: 12 * mib)),
             makeRun(variant: "leaky", truth: leakTruth, allocator: .glibc, samples: rssSamples(baseline: 10 * mib, end: 30 * mib, settled: 30 * mib)),
         ]
-        let comparison = AllocatorComparison(configurations: [.init(name: "jemalloc", allocator: .jemalloc), .init(name: "glibc", allocator: .glibc)], runs: runs)
+        let comparison = AllocatorComparison(
+            configurations: [.init(name: "jemalloc", allocator: .jemalloc), .init(name: "glibc", allocator: .glibc)], runs: runs)
         let read = try JSONDecoder().decode(AllocatorComparison.self, from: JSONOutput.encoder().encode(comparison))
         #expect(read == comparison)
         #expect(read.schema == "leaklab.compare/2")

@@ -3,6 +3,7 @@ import LeakLabDetectors
 import LeakLabKit
 import LeakLabModel
 import LeakLabReports
+import LeakLabTestFixtures
 import Testing
 
 /// The renderers, from made-up records: JUnit, the validate table, the audit summary.
@@ -41,22 +42,28 @@ import Testing
 
     @Test func theAuditSummaryNamesEveryFailedCheck() {
         let rows = [
-            AuditRow(variant: "cache/leaky", role: "leaky", verdict: "leak", checks: [
-                TruthAudit.Check(name: "bytes/iteration", measured: "1000", declared: "1000 ±50", passed: true),
-            ]),
-            AuditRow(variant: "cache/fixed", role: "fixed", verdict: "clean", checks: [
-                TruthAudit.Check(name: "bytes/iteration", measured: "80", declared: "0 ±10", passed: false),
-            ]),
+            AuditRow(
+                variant: "cache/leaky", role: "leaky", verdict: "leak",
+                checks: [
+                    TruthAudit.Check(name: "bytes/iteration", measured: "1000", declared: "1000 ±50", passed: true)
+                ]),
+            AuditRow(
+                variant: "cache/fixed", role: "fixed", verdict: "clean",
+                checks: [
+                    TruthAudit.Check(name: "bytes/iteration", measured: "80", declared: "0 ±10", passed: false)
+                ]),
         ]
-        #expect(AuditRow.summary(rows) == """
-            audit: 1 of 2 variants do not match their declared truth:
-              cache/fixed: bytes/iteration measured 80, declared 0 ±10
-            """)
+        #expect(
+            AuditRow.summary(rows) == """
+                audit: 1 of 2 variants do not match their declared truth:
+                  cache/fixed: bytes/iteration measured 80, declared 0 ±10
+                """)
         #expect(AuditRow.summary([rows[0]]) == "audit: all 1 variants match their declared truth")
     }
 
     @Test func theTourCurveShowsFdsWhenThatIsAllALeakyVariantLeaks() {
-        let fds = makeRun(variant: "open", truth: .leak(reachable: true, bytes: 0, fds: 1), samples: [Sample(t: 0, phase: .workload, iteration: 1, rss: 1, fds: 3)])
+        let fds = makeRun(
+            variant: "open", truth: .leak(reachable: true, bytes: 0, fds: 1), samples: [Sample(t: 0, phase: .workload, iteration: 1, rss: 1, fds: 3)])
         #expect(Tour.curveMetric(fds) == .fds)
         let heap = makeRun(variant: "grow", truth: leakTruth, samples: [Sample(t: 0, phase: .workload, iteration: 1, allocated: 10, rss: 1)])
         #expect(Tour.curveMetric(heap) == .allocated)

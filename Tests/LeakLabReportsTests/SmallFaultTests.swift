@@ -3,6 +3,7 @@ import LeakLabDetectors
 import LeakLabKit
 import LeakLabModel
 import LeakLabReports
+import LeakLabTestFixtures
 import Testing
 
 /// Faults seen in use (issue #17): names cut short, a misleading F1, a baseline that refused a result.
@@ -73,7 +74,8 @@ import Testing
     @Test func aShardOfAValidateResultIsNotABaseline() throws {
         let runs = [makeRun(variant: "leaky", truth: leakTruth, seed: 42, verdicts: [verdict("trend", true)])]
         let file = TemporaryFile("shard.json")
-        try JSONOutput.write(ValidateDocument(shard: "1/2", matrix: [], runs: runs, detectors: Scoring.score(runs, detectors: ["trend"]), errors: []), to: file.path)
+        try JSONOutput.write(
+            ValidateDocument(shard: "1/2", matrix: [], runs: runs, detectors: Scoring.score(runs, detectors: ["trend"]), errors: []), to: file.path)
         #expect { _ = try BaselineFile.load(file.path) } throws: { "\($0)".contains("leaklab merge") }
     }
 

@@ -6,17 +6,21 @@ import Testing
 /// `--config NAME:ALLOCATOR[:k=v,…]` and the presets: one description every list derives from.
 @Suite struct AllocatorConfigurationTests {
     func usageMessage(_ body: () throws -> Void) -> String? {
-        do { try body(); return nil } catch {
+        do {
+            try body()
+            return nil
+        } catch {
             guard case .usage(let message)? = error as? RunnerError else { return "not a usage error: \(error)" }
             return message
         }
     }
 
     @Test func thePresetsAreTheOnesTheIssueNamesAndTheDefaultsAreOnePerAllocator() {
-        #expect(AllocatorConfiguration.presets.map(\.name) == [
-            "jemalloc", "jemalloc-defaults", "jemalloc-no-decay", "glibc", "glibc-defaults", "glibc-trim", "tcmalloc", "tcmalloc-release",
-            "mimalloc",
-        ])
+        #expect(
+            AllocatorConfiguration.presets.map(\.name) == [
+                "jemalloc", "jemalloc-defaults", "jemalloc-no-decay", "glibc", "glibc-defaults", "glibc-trim", "tcmalloc", "tcmalloc-release",
+                "mimalloc",
+            ])
         #expect(AllocatorConfiguration.defaults.map(\.name) == AllocatorName.allCases.map(\.rawValue))
         #expect(AllocatorConfiguration.defaults.map(\.allocator) == AllocatorName.allCases)
     }

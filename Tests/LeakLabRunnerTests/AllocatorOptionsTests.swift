@@ -11,7 +11,10 @@ import Testing
 
     /// The usage message `body` throws, `nil` when it throws nothing.
     func usageMessage(_ body: () throws -> Void) -> String? {
-        do { try body(); return nil } catch {
+        do {
+            try body()
+            return nil
+        } catch {
             guard case .usage(let message)? = error as? RunnerError else { return "not a usage error: \(error)" }
             return message
         }
@@ -49,9 +52,10 @@ import Testing
     @Test func glibcOptionsBecomeTunablesInBytes() throws {
         let settings = try options("trim_threshold=128KiB", "M_MMAP_THRESHOLD=65536", "glibc.malloc.arena_max=2").environment(for: .glibc)
         // In the order of the keys as given, sorted: stable environments from run to run.
-        #expect(settings.glibcTunables == [
-            "glibc.malloc.mmap_threshold=65536", "glibc.malloc.arena_max=2", "glibc.malloc.trim_threshold=131072",
-        ])
+        #expect(
+            settings.glibcTunables == [
+                "glibc.malloc.mmap_threshold=65536", "glibc.malloc.arena_max=2", "glibc.malloc.trim_threshold=131072",
+            ])
         #expect(settings.mallocConf.isEmpty)
     }
 

@@ -14,7 +14,9 @@ import Testing
         let growth = try #require(record.growth)
         let bytes = try #require(growth.bytes)
         let truth = record.truth
-        #expect(abs(bytes - truth.perIteration.bytes) <= truth.tolerance.bytes, "measured \(bytes) B/iteration, declared \(truth.perIteration.bytes) ± \(truth.tolerance.bytes)")
+        #expect(
+            abs(bytes - truth.perIteration.bytes) <= truth.tolerance.bytes,
+            "measured \(bytes) B/iteration, declared \(truth.perIteration.bytes) ± \(truth.tolerance.bytes)")
         let sample = try #require(record.samples.first { $0.phase == .workload })
         #expect(sample.allocated != nil && sample.resident != nil && sample.fds != nil && sample.threads != nil)
         #expect(record.samples.count >= 50, "enough samples to see a curve")

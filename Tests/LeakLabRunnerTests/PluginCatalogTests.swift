@@ -19,10 +19,12 @@ import Testing
     @Test func refusesANonPluginAndAnotherAPIVersionButLoadsTheRest() throws {
         let directory = try TemporaryDirectory()
         _ = try directory.compileSharedLibrary(named: "libnotaplugin.so", source: "int answer(void) { return 42; }\n")
-        _ = try directory.compileSharedLibrary(named: "libfutureplugin.so", source: """
-            #include <stdint.h>
-            void *leaklab_plugin_v1(uint32_t *version) { *version = 99; return (void *)0; }
-            """)
+        _ = try directory.compileSharedLibrary(
+            named: "libfutureplugin.so",
+            source: """
+                #include <stdint.h>
+                void *leaklab_plugin_v1(uint32_t *version) { *version = 99; return (void *)0; }
+                """)
         let catalog = try Built.catalog(extra: [directory.path])
 
         #expect(catalog.plugins.contains { $0.name == "blocked-tasks" })
@@ -49,7 +51,10 @@ import Testing
             _ = try Built.catalog(extra: [directory.path])
             Issue.record("two plugins with the same scenario ids were accepted")
         } catch let error as RunnerError {
-            guard case .usage(let message) = error else { Issue.record("expected a usage error, got \(error)"); return }
+            guard case .usage(let message) = error else {
+                Issue.record("expected a usage error, got \(error)")
+                return
+            }
             #expect(message.contains("libLeakLabBlockedTasks.so"))
             #expect(message.contains("libLeakLabBlockedTasksCopy.so"))
             #expect(error.exitCode == 2)

@@ -1,8 +1,7 @@
 import Glibc
+import LeakLabRunner
 import SystemPackage
 import Testing
-
-import LeakLabRunner
 
 /// Failed system calls are reported by the error's name, not its number.
 @Suite struct SystemCallFailureTests {

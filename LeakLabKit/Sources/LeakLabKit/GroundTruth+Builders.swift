@@ -15,8 +15,9 @@ extension GroundTruth {
         _ parts: LeakPart..., shape: GrowthShape = .linear, tolerance: Leakage? = nil, spread: Leakage? = nil,
         oneOff: Leakage = .zero, expectedOutcome: ExpectedOutcome = .completed, note: String = ""
     ) -> GroundTruth {
-        leak(parts: parts, shape: shape, tolerance: tolerance, spread: spread, oneOff: oneOff,
-             expectedOutcome: expectedOutcome, note: note)
+        leak(
+            parts: parts, shape: shape, tolerance: tolerance, spread: spread, oneOff: oneOff,
+            expectedOutcome: expectedOutcome, note: note)
     }
 
     /// ``leak(_:shape:tolerance:spread:oneOff:expectedOutcome:note:)`` with the parts as an array.
@@ -29,7 +30,8 @@ extension GroundTruth {
         if let spread {
             for metric in LeakMetric.allCases where spread[metric] != 0 { limits[metric] = spread[metric] }
         }
-        let reachable = parts.contains { $0.kind == .heap && ($0.reachability ?? .reachable) != .unreachable }
+        let reachable =
+            parts.contains { $0.kind == .heap && ($0.reachability ?? .reachable) != .unreachable }
             || parts.contains { $0.kind == .nonHeapMemory && $0.reachability != .unreachable }
         return GroundTruth(
             verdict: .leak, reachable: reachable, perIteration: total, tolerance: limits, note: note,

@@ -27,7 +27,9 @@ public enum PluginLoader {
             // Never touch what a plugin of another version returned: its layout is unknown.
             throw PluginLoadError(
                 path: path, kind: .wrongAPIVersion,
-                reason: "it was built for plugin API version \(version); this lab speaks version \(leakLabPluginAPIVersion). Rebuild it against this LeakLabKit (source written for version 1 compiles unchanged)")
+                reason:
+                    "it was built for plugin API version \(version); this lab speaks version \(leakLabPluginAPIVersion). Rebuild it against this LeakLabKit (source written for version 1 compiles unchanged)"
+            )
         }
         guard let exported else {
             throw PluginLoadError(path: path, kind: .notAPlugin, reason: "its \(pluginEntryPointSymbol) returned no manifest")

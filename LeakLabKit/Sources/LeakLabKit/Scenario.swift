@@ -47,7 +47,8 @@ public struct Scenario: Sendable {
         self.variants = variants
         self.references = references
         if variants.contains(where: { $0.truthForSettings != nil }),
-           let defaults = try? ParameterValues(specs: parameters + ParameterSpec.standard, overrides: [:]) {
+            let defaults = try? ParameterValues(specs: parameters + ParameterSpec.standard, overrides: [:])
+        {
             let settings = RunSettings(parameters: defaults, warmUpIterations: defaultWarmUp, workloadIterations: defaultIterations)
             for index in self.variants.indices where self.variants[index].truthForSettings != nil {
                 self.variants[index].truth = self.variants[index].truth(for: settings)

@@ -12,14 +12,14 @@ let package = Package(
     name: "LeakLabExample",
     products: [
         // Dynamic, so the lab can dlopen it; the file is libLeakLabExample.so.
-        .library(name: "LeakLabExample", type: .dynamic, targets: ["ExamplePlugin"]),
+        .library(name: "LeakLabExample", type: .dynamic, targets: ["ExamplePlugin"])
     ],
     dependencies: [
         // Outside this repository, depend on LeakLabKit by URL or by a path to a checkout.
-        .package(path: "../../../LeakLabKit"),
+        .package(path: "../../../LeakLabKit")
     ],
     targets: [
-        .target(name: "ExamplePlugin", dependencies: [.product(name: "LeakLabKit", package: "LeakLabKit")]),
+        .target(name: "ExamplePlugin", dependencies: [.product(name: "LeakLabKit", package: "LeakLabKit")])
     ],
     swiftLanguageModes: [.v6]
 )

@@ -26,7 +26,8 @@ enum BCCMemleak {
             return "the kernel has no uprobe event source (/sys/bus/event_source/devices/uprobe), which memleak attaches to malloc and free"
         }
         guard fileExists("/lib/modules/\(kernelRelease)/build") || fileExists("/sys/kernel/kheaders.tar.xz") else {
-            return "no kernel headers for \(kernelRelease) (/lib/modules/\(kernelRelease)/build or /sys/kernel/kheaders.tar.xz): BCC compiles memleak's probe against them"
+            return
+                "no kernel headers for \(kernelRelease) (/lib/modules/\(kernelRelease)/build or /sys/kernel/kheaders.tar.xz): BCC compiles memleak's probe against them"
         }
         return nil
     }

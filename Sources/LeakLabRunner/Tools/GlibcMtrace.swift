@@ -15,8 +15,11 @@ enum GlibcMtrace {
     static let missing = "glibc's libc_malloc_debug.so is not there (Debian's libc6 ships it from glibc 2.34)"
 
     static var library: String? {
-        ["/usr/lib/x86_64-linux-gnu/libc_malloc_debug.so.0", "/usr/lib/aarch64-linux-gnu/libc_malloc_debug.so.0", "/lib/x86_64-linux-gnu/libc_malloc_debug.so.0"]
-            .first { FileManager.default.fileExists(atPath: $0) }
+        [
+            "/usr/lib/x86_64-linux-gnu/libc_malloc_debug.so.0", "/usr/lib/aarch64-linux-gnu/libc_malloc_debug.so.0",
+            "/lib/x86_64-linux-gnu/libc_malloc_debug.so.0",
+        ]
+        .first { FileManager.default.fileExists(atPath: $0) }
     }
 
     struct Measurement {
@@ -63,7 +66,8 @@ enum GlibcMtrace {
         func figures(_ m: Measurement) -> String {
             "\(Format.bytes(m.unfreed.bytes)) in \(m.unfreed.blocks) blocks not freed (\(Format.bytes(m.unfreed.suppressedBytes)) suppressed)"
         }
-        var note = "mtrace at \(short.workloadIterations) it.: \(figures(short)); at \(long.workloadIterations) it.: \(figures(long)); "
+        var note =
+            "mtrace at \(short.workloadIterations) it.: \(figures(short)); at \(long.workloadIterations) it.: \(figures(long)); "
             + String(format: "%+.1f B per extra iteration", rate)
             + " (leak from \(Int(Heaptrack.minimumRate)) B per iteration and \(Format.bytes(Heaptrack.minimumGrowth)) in all)"
         if let overhead { note += String(format: "; overhead %.1fx the plain run", overhead) }

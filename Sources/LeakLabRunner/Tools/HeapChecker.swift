@@ -56,7 +56,9 @@ enum HeapChecker {
             if workload == n { overhead = ToolVerdict.overhead(tool: result.wallSeconds, plain: plain.wallSeconds) }
             // A leak report makes the process exit 1 after `finished`: that is the expected end.
             if !result.finished || result.failure != nil || result.termination.killedFor != nil {
-                return .toolFailed(.heapcheck, "\(label) under the heap checker \(result.problem ?? "did not finish"); \(Memcheck.lastLines(result.outputTail))", overhead: overhead)
+                return .toolFailed(
+                    .heapcheck, "\(label) under the heap checker \(result.problem ?? "did not finish"); \(Memcheck.lastLines(result.outputTail))",
+                    overhead: overhead)
             }
             guard let report = ToolReportParser.heapChecker(result.outputTail) else {
                 return .toolFailed(.heapcheck, "\(label): the heap checker printed no verdict; \(Memcheck.lastLines(result.outputTail))", overhead: overhead)
@@ -69,7 +71,8 @@ enum HeapChecker {
         let bytes = Double(long.report.leakedBytes - short.report.leakedBytes)
         let hidden = hiddenShare * Double(short.report.leakedObjects)
         let leak = LossGrowth.isLeak(objects, extraIterations: extra) && objects > hidden && bytes > 0
-        var note = "heapcheck at \(short.workloadIterations) it.: \(short.report.leakedBytes) B in \(short.report.leakedObjects) objects; "
+        var note =
+            "heapcheck at \(short.workloadIterations) it.: \(short.report.leakedBytes) B in \(short.report.leakedObjects) objects; "
             + "at \(long.workloadIterations) it.: \(long.report.leakedBytes) B in \(long.report.leakedObjects) objects; "
             + String(format: "growth per iteration: %.2f objects (%.1f B)", objects / extra, bytes / extra)
             + " (\(LossGrowth.description), and above \(Int(hiddenShare * 100))% of the first run's count)"

@@ -47,7 +47,8 @@ enum Heaptrack {
                 return .toolFailed(.heaptrack, "\(label) under heaptrack \(problem)", overhead: overhead)
             }
             guard measured.summary != nil else {
-                return .toolFailed(.heaptrack, "\(label): heaptrack_print gave no 'total memory leaked'; \(Memcheck.lastLines(measured.printed))", overhead: overhead)
+                return .toolFailed(
+                    .heaptrack, "\(label): heaptrack_print gave no 'total memory leaked'; \(Memcheck.lastLines(measured.printed))", overhead: overhead)
             }
             runs.append(measured)
         }
@@ -57,7 +58,8 @@ enum Heaptrack {
         let growth = longLeaked - shortLeaked
         let rate = Double(growth) / Double(extra)
         let leak = growth >= minimumGrowth && rate >= minimumRate
-        let note = "heaptrack: total memory leaked \(Format.bytes(shortLeaked)) after \(short.run.request.workloadIterations) workload iterations, "
+        let note =
+            "heaptrack: total memory leaked \(Format.bytes(shortLeaked)) after \(short.run.request.workloadIterations) workload iterations, "
             + "\(Format.bytes(longLeaked)) after \(long.run.request.workloadIterations) (same warm-up); "
             + String(format: "%+.1f B per extra iteration", rate)
             + " (leak from \(Int(minimumRate)) B per iteration and \(Format.bytes(minimumGrowth)) in all)"
@@ -90,9 +92,11 @@ enum Heaptrack {
             return Measured(run: run, summary: nil, printed: "heaptrack wrote no data file; \(run.outputTail)")
         }
         let printed = "\(directory)/print.txt"
-        _ = ToolFiles.runToEnd(printer, ["-f", "\(directory)/\(data)", "--print-peaks=0", "--print-allocators=0", "--print-temporary=0", "--print-leaks=0"]
-                                + (suppressionFile.map { ["--disable-builtin-suppressions", "--suppressions", $0] } ?? []),
-                               stdout: printed, stderr: nil)
+        _ = ToolFiles.runToEnd(
+            printer,
+            ["-f", "\(directory)/\(data)", "--print-peaks=0", "--print-allocators=0", "--print-temporary=0", "--print-leaks=0"]
+                + (suppressionFile.map { ["--disable-builtin-suppressions", "--suppressions", $0] } ?? []),
+            stdout: printed, stderr: nil)
         var text = ToolFiles.read(printed) ?? ""
         if let demangler {
             let demangled = "\(directory)/demangled.txt"

@@ -46,7 +46,8 @@ enum LeakSanitizer {
         func figures(_ m: Measurement) -> String {
             "direct \(m.summary.directBytes) B in \(m.summary.directObjects) objects, indirect \(m.summary.indirectBytes) B in \(m.summary.indirectObjects)"
         }
-        var note = "lsan at \(short.workloadIterations) it.: \(figures(short)); at \(long.workloadIterations) it.: \(figures(long)); "
+        var note =
+            "lsan at \(short.workloadIterations) it.: \(figures(short)); at \(long.workloadIterations) it.: \(figures(long)); "
             + String(format: "growth per iteration: %.2f objects (%.1f B)", objects / extra, bytes / extra)
             + " (\(LossGrowth.description))"
         if let other = long.summary.otherError ?? short.summary.otherError { note += "; also: \(other)" }

@@ -54,9 +54,10 @@ enum Memcheck {
         guard let summary = ToolReportParser.memcheck(log) else {
             return .failure(Failure(reason: "valgrind printed no leak summary; \(lastLines(log.isEmpty ? result.outputTail : log))"))
         }
-        return .success(Measurement(
-            summary: summary, openFds: openFileDescriptors(log),
-            iterations: result.request.workloadIterations, wallSeconds: result.wallSeconds))
+        return .success(
+            Measurement(
+                summary: summary, openFds: openFileDescriptors(log),
+                iterations: result.request.workloadIterations, wallSeconds: result.wallSeconds))
     }
 
     /// `FILE DESCRIPTORS: N open (3 std) at exit.` from `--track-fds=yes`, the last one printed.
@@ -101,7 +102,8 @@ enum Memcheck {
                 + "possibly \(m.summary.possiblyLost.bytes) B in \(m.summary.possiblyLost.blocks), "
                 + "still reachable \(m.summary.stillReachable.bytes) B, fds open at exit \(m.openFds.map(String.init) ?? "?")"
         }
-        let note = "memcheck at \(short.iterations) it.: \(figures(short)); at \(long.iterations) it.: \(figures(long)); "
+        let note =
+            "memcheck at \(short.iterations) it.: \(figures(short)); at \(long.iterations) it.: \(figures(long)); "
             + "growth per iteration: \(String(format: "%.2f", blocks / extra)) lost blocks (\(String(format: "%.1f", bytes / extra)) B), "
             + "possibly lost \(String(format: "%.1f", possible / extra)) B, fds \(fds.map { String(format: "%.2f", $0 / extra) } ?? "?")"
             + " (\(LossGrowth.description))"

@@ -88,8 +88,14 @@ public enum ToolReportParser {
         var found = false
         for raw in log.split(separator: "\n") {
             let line = raw.replacing(#/^==\d+==\s*/#, with: "")
-            if line.contains("All heap blocks were freed -- no leaks are possible") { found = true; continue }
-            guard let match = line.firstMatch(of: #/^\s*(definitely lost|indirectly lost|possibly lost|still reachable|suppressed):\s*([\d,]+) bytes in ([\d,]+) blocks/#) else { continue }
+            if line.contains("All heap blocks were freed -- no leaks are possible") {
+                found = true
+                continue
+            }
+            guard
+                let match = line.firstMatch(
+                    of: #/^\s*(definitely lost|indirectly lost|possibly lost|still reachable|suppressed):\s*([\d,]+) bytes in ([\d,]+) blocks/#)
+            else { continue }
             found = true
             let count = MemcheckSummary.Count(bytes: integer(match.2), blocks: integer(match.3))
             switch match.1 {
@@ -155,13 +161,14 @@ public enum ToolReportParser {
     /// heaptrack_print uses powers of 1000).
     static func bytes(_ number: Substring, _ unit: Substring) -> Int {
         let value = Double(number) ?? 0
-        let scale: Double = switch unit.uppercased() {
-        case "K": 1e3
-        case "M": 1e6
-        case "G": 1e9
-        case "T": 1e12
-        default: 1
-        }
+        let scale: Double =
+            switch unit.uppercased() {
+            case "K": 1e3
+            case "M": 1e6
+            case "G": 1e9
+            case "T": 1e12
+            default: 1
+            }
         return Int((value * scale).rounded())
     }
 

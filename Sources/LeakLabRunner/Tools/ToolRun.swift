@@ -69,8 +69,10 @@ public struct ToolDetector: Sendable {
     /// Progress messages (the ASan build), for stderr.
     public var log: @Sendable (String) -> Void
 
-    public init(tool: ExternalTool, hostExecutable: String = Runner.besideCurrentExecutable().hostExecutable,
-                log: @escaping @Sendable (String) -> Void = { _ in }) {
+    public init(
+        tool: ExternalTool, hostExecutable: String = Runner.besideCurrentExecutable().hostExecutable,
+        log: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
         self.tool = tool
         self.hostExecutable = hostExecutable
         self.log = log
@@ -158,7 +160,8 @@ struct ToolRun {
 
         var budgets = plan.budgets
         budgets.wallSeconds *= tool.wallTimeFactor
-        budgets.memoryBytes = budgets.memoryBytes.multipliedReportingOverflow(by: tool.memoryFactor).overflow
+        budgets.memoryBytes =
+            budgets.memoryBytes.multipliedReportingOverflow(by: tool.memoryFactor).overflow
             ? Int.max : budgets.memoryBytes * tool.memoryFactor
 
         let executable = launcher.first ?? hostExecutable
@@ -229,7 +232,8 @@ enum ToolFiles {
         var url = URL(fileURLWithPath: directory)
         while url.path != "/" {
             if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path),
-               FileManager.default.fileExists(atPath: url.appendingPathComponent("Scenarios").path) {
+                FileManager.default.fileExists(atPath: url.appendingPathComponent("Scenarios").path)
+            {
                 return url.path
             }
             url.deleteLastPathComponent()
@@ -253,9 +257,11 @@ enum ToolFiles {
 
     /// Runs a program to its end, stdout to `outputPath` (or discarded), stderr to `errorPath`.
     /// Returns the exit status.
-    static func runToEnd(_ executable: String, _ arguments: [String], stdin inputPath: String? = nil,
-                         stdout outputPath: String?, stderr errorPath: String? = nil,
-                         environment: [String: String]? = nil, trackedAsChild: Bool = false) -> Int32 {
+    static func runToEnd(
+        _ executable: String, _ arguments: [String], stdin inputPath: String? = nil,
+        stdout outputPath: String?, stderr errorPath: String? = nil,
+        environment: [String: String]? = nil, trackedAsChild: Bool = false
+    ) -> Int32 {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments

@@ -12,13 +12,13 @@ import PackageDescription
 let package = Package(
     name: "LeakLabMisbehaving",
     products: [
-        .library(name: "LeakLabMisbehaving", type: .dynamic, targets: ["MisbehavingPlugin"]),
+        .library(name: "LeakLabMisbehaving", type: .dynamic, targets: ["MisbehavingPlugin"])
     ],
     dependencies: [
-        .package(path: "../../../LeakLabKit"),
+        .package(path: "../../../LeakLabKit")
     ],
     targets: [
-        .target(name: "MisbehavingPlugin", dependencies: [.product(name: "LeakLabKit", package: "LeakLabKit")]),
+        .target(name: "MisbehavingPlugin", dependencies: [.product(name: "LeakLabKit", package: "LeakLabKit")])
     ],
     swiftLanguageModes: [.v6]
 )

@@ -12,13 +12,13 @@ import PackageDescription
 let package = Package(
     name: "LeakLabTruthShapes",
     products: [
-        .library(name: "LeakLabTruthShapes", type: .dynamic, targets: ["TruthShapesPlugin"]),
+        .library(name: "LeakLabTruthShapes", type: .dynamic, targets: ["TruthShapesPlugin"])
     ],
     dependencies: [
-        .package(path: "../../../LeakLabKit"),
+        .package(path: "../../../LeakLabKit")
     ],
     targets: [
-        .target(name: "TruthShapesPlugin", dependencies: [.product(name: "LeakLabKit", package: "LeakLabKit")]),
+        .target(name: "TruthShapesPlugin", dependencies: [.product(name: "LeakLabKit", package: "LeakLabKit")])
     ],
     swiftLanguageModes: [.v6]
 )

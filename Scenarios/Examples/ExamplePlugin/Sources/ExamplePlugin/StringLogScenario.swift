@@ -53,10 +53,11 @@ let stringLogScenario = Scenario(
         Variant(
             name: "ring-of-last-lines", role: .fixed,
             summary: "a ring buffer of the last `capacity` lines: each new line frees the oldest",
-            truth: .clean(note: """
-                Full after `capacity` warm-up requests (256 of the 300); afterwards each line \
-                replaces, and frees, the oldest. Measured: 0 B and 0 allocations per request.
-                """),
+            truth: .clean(
+                note: """
+                    Full after `capacity` warm-up requests (256 of the 300); afterwards each line \
+                    replaces, and frees, the oldest. Measured: 0 B and 0 allocations per request.
+                    """),
             source: SourceLocation(region: "ring-of-last-lines"),
             makeWorkload: { RingOfLastLines(lineBytes: $0.integer("line-bytes"), capacity: $0.integer("capacity")) }),
     ])

@@ -1,9 +1,10 @@
+import LeakLabKit
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
-import LeakLabKit
 
 // Workloads that try to get out of the runner's containment (issue 14). Processes they leave
 // behind name themselves `llmisb-…` (their comm, /proc/PID/comm), so a test can look for them in
@@ -132,9 +133,11 @@ final class ThreadsWithDefaultStacks: ScenarioWorkload {
     func iteration(_ index: Int, context: ScenarioContext) async throws {
         for _ in 0..<Self.perIteration {
             var thread = pthread_t()
-            let result = pthread_create(&thread, nil, { _ in
-                while true { pause() }
-            }, nil)
+            let result = pthread_create(
+                &thread, nil,
+                { _ in
+                    while true { pause() }
+                }, nil)
             if result != 0 { throw SystemCallFailed(call: "pthread_create", code: result) }
         }
     }

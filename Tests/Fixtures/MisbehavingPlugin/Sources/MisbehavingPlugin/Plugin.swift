@@ -22,7 +22,7 @@ let misbehavingScenario = Scenario(
     summary: "Each variant breaks the child in a different way; the runner must record it and go on.",
     training: fixtureTraining,
     parameters: [
-        .integer("fail-at", default: 5, range: 1...1_000_000, help: "the iteration at which crashing variants crash"),
+        .integer("fail-at", default: 5, range: 1...1_000_000, help: "the iteration at which crashing variants crash")
     ],
     defaultIterations: 100,
     defaultWarmUp: 0,

@@ -1,9 +1,10 @@
+import LeakLabKit
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
-import LeakLabKit
 
 /// Allocates and touches 64 MiB per iteration as fast as it can, and never frees it. The blocks
 /// are kept (otherwise the optimiser removes an allocation nobody reads).
@@ -30,9 +31,11 @@ final class ThreadBomb: ScenarioWorkload {
         pthread_attr_setstacksize(&attributes, 64 << 10)
         for _ in 0..<Self.perIteration {
             var thread = pthread_t()
-            _ = pthread_create(&thread, &attributes, { _ in
-                while true { pause() }
-            }, nil)
+            _ = pthread_create(
+                &thread, &attributes,
+                { _ in
+                    while true { pause() }
+                }, nil)
         }
     }
 }

@@ -33,5 +33,5 @@ let lateCapScenario = Scenario(
                     cap: Leakage(bytes: Double(256 * capacity), objects: Double(capacity)),
                     reachedBy: .iteration(max(0, capacity - run.warmUpIterations)))
             },
-            makeWorkload: { LateCapRing(capacity: $0.integer("capacity")) }),
+            makeWorkload: { LateCapRing(capacity: $0.integer("capacity")) })
     ])

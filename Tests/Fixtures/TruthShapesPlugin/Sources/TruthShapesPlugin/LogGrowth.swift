@@ -20,5 +20,5 @@ let logGrowthScenario = Scenario(
         Variant(
             name: "log-keys", role: .leaky, summary: "keys grow like log₂(iteration)",
             truth: .leak(.heap(.reachable, bytes: 0, objects: 0), shape: .sublinear(.logarithmic)),
-            makeWorkload: { LogarithmicKeys(keysPerDoubling: $0.integer("keys-per-doubling")) }),
+            makeWorkload: { LogarithmicKeys(keysPerDoubling: $0.integer("keys-per-doubling")) })
     ])

@@ -1,7 +1,8 @@
+import LeakLabKit
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import LeakLabKit
 
 struct MapFailed: Error, CustomStringConvertible { var description: String { "mmap failed: errno \(errno)" } }
 
@@ -12,7 +13,8 @@ final class MappedPages: ScenarioWorkload {
     static let bytes = 16 * 1024
     func iteration(_ index: Int, context: ScenarioContext) async throws {
         guard let region = mmap(nil, Self.bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
-              region != MAP_FAILED else { throw MapFailed() }
+            region != MAP_FAILED
+        else { throw MapFailed() }
         for page in stride(from: 0, to: Self.bytes, by: 4096) { region.storeBytes(of: 1, toByteOffset: page, as: UInt8.self) }
         if unmap { munmap(region, Self.bytes) }
     }

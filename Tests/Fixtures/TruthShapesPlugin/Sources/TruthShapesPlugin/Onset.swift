@@ -21,5 +21,5 @@ let onsetScenario = Scenario(
             truth: { run in
                 .leak(.heap(.reachable, bytes: 256, objects: 1), shape: .onset(.iteration(run.parameters.integer("onset"))))
             },
-            makeWorkload: { LeakAfterOnset(onset: $0.integer("onset")) }),
+            makeWorkload: { LeakAfterOnset(onset: $0.integer("onset")) })
     ])

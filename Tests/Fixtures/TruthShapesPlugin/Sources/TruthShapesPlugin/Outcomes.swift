@@ -1,7 +1,8 @@
+import LeakLabKit
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import LeakLabKit
 
 /// Keeps a 1 KiB block per iteration and aborts at workload iteration `crash-at`.
 final class CrashesAt: ScenarioWorkload {

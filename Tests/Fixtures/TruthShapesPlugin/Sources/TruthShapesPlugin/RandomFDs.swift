@@ -1,7 +1,8 @@
+import LeakLabKit
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import LeakLabKit
 
 @_silgen_name("eventfd") func c_eventfd(_ initval: UInt32, _ flags: Int32) -> Int32
 
@@ -28,5 +29,5 @@ let randomFDScenario = Scenario(
         Variant(
             name: "racy-close", role: .leaky, summary: "close lost at a random rate",
             truth: .leak(.fds(0.615), spread: Leakage(fds: 0.315), note: "30–93 % of iterations, drawn per run"),
-            makeWorkload: { _ in RacyClose() }),
+            makeWorkload: { _ in RacyClose() })
     ])

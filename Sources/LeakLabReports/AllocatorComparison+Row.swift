@@ -42,8 +42,9 @@ public struct ConfigurationRow: Codable, Equatable {
     /// RSS at the end of the workload − RSS after settle: what was given back.
     public var givenBack: Int?
     public var givenBackFraction: Double?
-    /// Milliseconds from the start of settle until RSS stopped falling (``RunFigures/giveBackMillis``);
-    /// absent when less than ``RunFigures/minimumGivenBackToTime`` was given back.
+    /// Milliseconds from the start of settle until RSS stopped falling (``RunFigures/giveBackMillis``),
+    /// the median over the seeds that were timed; absent when the row's median gave back less than
+    /// ``RunFigures/minimumGivenBackToTime``.
     public var giveBackMillis: Double?
     /// resident ÷ allocated (jemalloc) or RSS ÷ allocated (others) at the start and end of the
     /// workload and after settle; absent when not measured.
@@ -89,7 +90,9 @@ public struct ConfigurationRow: Codable, Equatable {
         settleAboveBaseline = median(figures.map(\.settleAboveBaseline))
         givenBack = median(figures.map(\.givenBack))
         givenBackFraction = median(figures.map(\.givenBackFraction))
-        giveBackMillis = median(figures.map(\.giveBackMillis))
+        // Timed only where the row itself gave back enough: a median of 0 B beside one seed's
+        // time would read as a contradiction.
+        giveBackMillis = (givenBack ?? 0) >= RunFigures.minimumGivenBackToTime ? median(figures.map(\.giveBackMillis)) : nil
         if let basis = figures.compactMap(\.fragmentationBasis).first {
             fragmentation = Fragmentation(
                 basis: basis, workloadStart: median(figures.map(\.fragmentationAtStart)),

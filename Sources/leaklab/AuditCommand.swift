@@ -39,6 +39,7 @@ struct AuditCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
+        try ReportPath.check(json, option: "--json")
         guard runOptions.allocator == .jemalloc else {
             throw ValidationError(
                 "audit measures truth under jemalloc (exact counts); --allocator \(runOptions.allocator.rawValue) is for run, validate and compare-allocators")

@@ -63,6 +63,8 @@ struct CompareAllocatorsCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
+        try ReportPath.check(json, option: "--json")
+        try ReportPath.check(html, option: "--html")
         guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1") }
         let configurations = try configurationList()
         do { try options().validate(for: configurations.map(\.allocator)) } catch let error as RunnerError {

@@ -20,6 +20,11 @@ struct MergeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write JUnit XML for the merged result.", valueName: "file"))
     var junit: String?
 
+    func validate() throws {
+        try ReportPath.check(json, option: "--json")
+        try ReportPath.check(junit, option: "--junit")
+    }
+
     func run() throws {
         let merged = try ValidateDocument.merge(files)
         print(ValidateTable.render(runs: merged.runs, scores: merged.detectors))

@@ -64,6 +64,8 @@ struct PowerCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
+        try ReportPath.check(json, option: "--json")
+        try ReportPath.check(html, option: "--html")
         guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1") }
         guard negativeRepeat >= 0 else { throw ValidationError("--negative-repeat must be 0 or more") }
         _ = try sweep()

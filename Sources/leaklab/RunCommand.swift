@@ -47,6 +47,11 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Sample every N iterations (default: about 200 samples a run).", valueName: "N"))
     var sampleEvery: Int?
 
+    func validate() throws {
+        try ReportPath.check(json, option: "--json")
+        try ReportPath.check(html, option: "--html")
+    }
+
     func run() throws {
         let catalog = try plugins.loadCatalog()
         let (entry, variants) = try Selection.resolve(target, in: catalog)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import LeakLabModel
 import LeakLabReports
 import LeakLabRunner
@@ -108,5 +109,31 @@ enum AllocatorList {
             }
             return allocator
         }
+    }
+}
+
+/// Where a report will be written, checked before any child runs, so a campaign's results are
+/// not lost at the end to a path that cannot take them.
+enum ReportPath {
+    /// - Throws: `ValidationError` when `path` is a directory, or its directory is missing or not
+    ///   writable, or the file exists and is not writable.
+    static func check(_ path: String?, option: String) throws {
+        guard let path else { return }
+        let files = FileManager.default
+        var isDirectory: ObjCBool = false
+        if files.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard !isDirectory.boolValue else {
+                throw ValidationError(
+                    "\(option) \(path) is a directory; give a file to write, e.g. \(option) \((path as NSString).appendingPathComponent("report.json"))")
+            }
+            guard files.isWritableFile(atPath: path) else { throw ValidationError("\(option) \(path): the file is not writable") }
+            return
+        }
+        let parent = (path as NSString).deletingLastPathComponent
+        let directory = parent.isEmpty ? "." : parent
+        guard files.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ValidationError("\(option) \(path): the directory \(directory) does not exist; create it first")
+        }
+        guard files.isWritableFile(atPath: directory) else { throw ValidationError("\(option) \(path): the directory \(directory) is not writable") }
     }
 }

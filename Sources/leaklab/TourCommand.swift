@@ -45,6 +45,7 @@ struct TourCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
+        try ReportPath.check(html, option: "--html")
         if let iterations, iterations < 20 { throw ValidationError("--iterations must be at least 20 for a curve to mean anything") }
         if let warmUp, warmUp < 0 { throw ValidationError("--warm-up must be 0 or more") }
     }

@@ -91,6 +91,9 @@ struct ValidateCommand: ParsableCommand {
     var resume = false
 
     func validate() throws {
+        try ReportPath.check(json, option: "--json")
+        try ReportPath.check(junit, option: "--junit")
+        try ReportPath.check(html, option: "--html")
         guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1") }
         _ = try allocatorList()
         if let shard { do { _ = try Shard(parsing: shard) } catch { throw ValidationError("--shard: \(error)") } }

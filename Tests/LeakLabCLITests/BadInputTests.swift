@@ -41,6 +41,10 @@ import Testing
         (["run", "retain-cycle", "--iterations", "-5"], "--iterations must be at least 2 (got -5)"),
         (["validate", "retain-cycle", "--warm-up", "-1"], "--warm-up must be 0 or more (got -1)"),
         (["compare-allocators", "retain-cycle", "--config", "x:glibc:tcache_count=abc"], "--config x:glibc:tcache_count=abc: tcache_count=abc"),
+        (["run", "retain-cycle", "--json", "/tmp"], "--json /tmp is a directory"),
+        (["validate", "retain-cycle", "--junit", "/no/such/dir/r.xml"], "the directory /no/such/dir does not exist"),
+        (["validate", "retain-cycle", "--allocators", "jemalloc,,glibc"], "has an empty name"),
+        (["run", "retain-cycle", "--fd-budget", "-3"], "--fd-budget"),
         (["list", "--plugins", "/etc/hostname"], "takes directories, and /etc/hostname is a file: pass the directory that holds it (/etc)"),
     ])
     func usageErrorsExitTwoAndSayWhatIsWrong(arguments: [String], message: String) throws {

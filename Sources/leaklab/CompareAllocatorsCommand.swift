@@ -115,6 +115,7 @@ struct CompareAllocatorsCommand: ParsableCommand {
         let comparison = AllocatorComparison.run(plans, configurations: configurations, jobs: matrix.jobs, quiet: output.quiet)
         print(comparison.renderTable())
         for error in comparison.errors { Terminal.warn(error) }
+        AllocatorMessages.warn(about: comparison.runs)
         for mismatch in comparison.allocatorMismatches { Terminal.warn("allocator mismatch: \(mismatch)") }
         if let json { try JSONOutput.write(comparison, to: json) }
         if let html { try HTMLReport.write(HTMLReport.allocatorComparisonPage(comparison), to: html) }

@@ -80,6 +80,7 @@ struct RunCommand: ParsableCommand {
             if let json { try RunJSON.write(records, to: json) }
         }
         print(RunTextReport.render(records, fullCensus: tasks))
+        AllocatorMessages.warn(about: records)
         for text in attributions { print(text) }
         if let html { try HTMLReport.write(HTMLReport.runPage(records, entry: entry), to: html) }
         let incomplete = records.filter { $0.outcome != .completed }

@@ -21,6 +21,10 @@ struct BudgetOptions: ParsableArguments {
         _ = try budgets()
     }
 
+    /// The least memory budget accepted: a child holds ~25–30 MiB of runtime and libraries
+    /// (RSS at set-up) before its workload starts, so a smaller budget stops every run at once.
+    static let minimumMemoryBudget = 32 << 20
+
     /// The budgets, checked: a memory budget of 0 (or less) would stop every child before it ran.
     func budgets() throws -> Budgets {
         guard let memory = ByteSize.parse(memoryBudget) else {
@@ -29,6 +33,11 @@ struct BudgetOptions: ParsableArguments {
         guard memory > 0 else {
             throw ValidationError(
                 "--memory-budget must be more than 0 (got '\(memoryBudget)'): every child would be stopped before it ran; give a size such as 512MiB or 2GiB")
+        }
+        guard memory >= Self.minimumMemoryBudget else {
+            throw ValidationError(
+                "--memory-budget \(memoryBudget) is less than a child needs to start (~30 MiB of runtime and libraries): every run would be stopped at once; give at least \(Format.bytes(Self.minimumMemoryBudget)), e.g. 512MiB"
+            )
         }
         guard fdBudget >= 16 else { throw ValidationError("--fd-budget must be at least 16 (got \(fdBudget))") }
         guard timeBudget > 0 else { throw ValidationError("--time-budget must be positive") }

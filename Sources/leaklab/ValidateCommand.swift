@@ -170,6 +170,7 @@ struct ValidateCommand: ParsableCommand {
             print(BaselineReport.render(result, path: baseline!))
         }
 
+        AllocatorMessages.warn(about: runs)
         let document = ValidateDocument(
             shard: try shard.map { try Shard(parsing: $0).description }, matrix: matrix.keys, runs: runs, detectors: scores, errors: errors,
             baseline: comparison)

@@ -45,12 +45,20 @@ import Testing
         (["validate", "retain-cycle", "--junit", "/no/such/dir/r.xml"], "the directory /no/such/dir does not exist"),
         (["validate", "retain-cycle", "--allocators", "jemalloc,,glibc"], "has an empty name"),
         (["run", "retain-cycle", "--fd-budget", "-3"], "--fd-budget"),
+        (["validate", "retain-cycle", "--memory-budget", "1KiB"], "less than a child needs to start"),
         (["list", "--plugins", "/etc/hostname"], "takes directories, and /etc/hostname is a file: pass the directory that holds it (/etc)"),
     ])
     func usageErrorsExitTwoAndSayWhatIsWrong(arguments: [String], message: String) throws {
         let result = try CLI.run(arguments)
         #expect(result.status == 2, "exit \(result.status): \(result.stderr)")
         #expect(result.stderr.contains(message), "stderr: \(result.stderr)")
+    }
+
+    /// An unknown jemalloc key passes through to MALLOC_CONF (jemalloc checks it); what jemalloc
+    /// says about it reaches the user on stderr, not only the JSON's child output.
+    @Test func whatTheAllocatorSaysAboutAnUnknownOptionIsShown() throws {
+        let result = try CLI.run(["run", "retain-cycle/strong-self", "--iterations", "50", "--allocator-option", "jemalloc.no_such_key=1", "--quiet"])
+        #expect(result.stderr.contains("the allocator said: <jemalloc>: Invalid conf pair: no_such_key:1"), "stderr: \(result.stderr)")
     }
 
     /// Every command that runs children shares one set of budget options: a memory budget of 0

@@ -31,6 +31,9 @@ public struct ConfigurationRow: Codable, Equatable {
     /// the audit (a one-off step, such as a new worker thread's caches filling, spreads over 4×
     /// the iterations; a leak's rate stays). Absent when the seeds were judged.
     public var longerRunIterations: Int?
+    /// Bytes of a one-off step the truth declares (`oneOff`), paid during the workload, that
+    /// explained the growth at N; ``allocatedCheck`` then judges what persists at 4N (``OneOffStep``).
+    public var oneOffStep: Double?
     /// RSS growth per workload iteration (/proc), bytes.
     public var rssPerIteration: Spread?
     public var peakRSS: Int?
@@ -78,6 +81,17 @@ public struct ConfigurationRow: Codable, Equatable {
             if allocatedCheck?.withinTolerance == false, let longer, let rate = RunFigures(longer).growth.bytes {
                 allocatedCheck = Growth(bytes: rate).comparison(with: longer.truth, countedBy: counter).first { $0.metric == "bytes" }
                 longerRunIterations = longer.workloadIterations
+                // A declared one-off paid during the workload: judge what persists (OneOffStep).
+                if allocatedCheck?.withinTolerance == false,
+                    OneOffStep.explains(
+                        short: median, shortIterations: first.workloadIterations, long: rate, longIterations: longer.workloadIterations,
+                        declared: first.truth.oneOff.bytes, tolerance: first.truth.tolerance.bytes),
+                    let persistent = OneOffStep.persistentRate(
+                        short: median, shortIterations: first.workloadIterations, long: rate, longIterations: longer.workloadIterations)
+                {
+                    allocatedCheck = Growth(bytes: persistent).comparison(with: longer.truth, countedBy: counter).first { $0.metric == "bytes" }
+                    oneOffStep = median * Double(first.workloadIterations)
+                }
             }
         }
         rssPerIteration = Spread(figures.compactMap(\.growth.rss))
@@ -135,7 +149,8 @@ public struct RunFigures {
     public init(_ record: RunRecord) {
         let trace = record.trace
         growth = record.growth ?? Growth.measure(trace)
-        peakRSS = record.peakRSS ?? record.samples.compactMap(\.rss).max()
+        // VmHWM is read when the runner last looked; a later sample can be higher.
+        peakRSS = [record.peakRSS, record.samples.compactMap(\.rss).max()].compactMap { $0 }.max()
         let workload = trace.samples(in: .workload)
         let settle = trace.samples(in: .settle).filter { $0.rss != nil }
         baselineRSS = trace.baseline?.rss

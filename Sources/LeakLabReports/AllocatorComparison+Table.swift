@@ -36,10 +36,14 @@ extension AllocatorComparison {
             if !parts.isEmpty { head += " (\(parts.joined(separator: ", ")) per iteration)" }
         }
         var lines = [Terminal.style(head, "1")]
-        lines.append("  " + columns.map { cell($0.0, $0.1) }.joined())
-        for row in variant.rows {
+        // Each column as wide as its longest cell and a gap: nothing is cut (a long --config name,
+        // a KiB-scale range with its ✓).
+        let cells = variant.rows.map(Self.row)
+        let widths = columns.enumerated().map { index, column in max(column.1, (cells.map { $0[index].count }.max() ?? 0) + 2) }
+        lines.append("  " + columns.enumerated().map { cell($1.0, widths[$0]) }.joined())
+        for (row, texts) in zip(variant.rows, cells) {
             lines.append(
-                "  " + Self.row(row).enumerated().map { cell($1, columns[$0].1) }.joined()
+                "  " + texts.enumerated().map { cell($1, widths[$0]) }.joined()
                     + (row.outcome == .completed ? "" : Terminal.style("  \(row.outcome.rawValue)", "31")))
         }
         for difference in variant.resourceDifferences {
@@ -76,6 +80,7 @@ extension AllocatorComparison {
         if let check = row.allocatedCheck, row.exactCounts {
             allocated += check.withinTolerance ? " ✓" : " ✗"
             if let iterations = row.longerRunIterations { allocated += " @\(iterations)" }
+            if row.oneOffStep != nil { allocated += " step" }
         }
         return [
             row.configuration, active, allocated,
@@ -146,13 +151,14 @@ extension AllocatorComparison {
         "               median [lowest…highest] over --repeat seeds; ✓/✗ within the declared tolerance of the truth",
         "               (a clean variant's only above it: giving back what warm-up built is no miscount); '@N': a clean",
         "               variant above its tolerance ran once more at \(AllocatorComparison.longerRunFactor)× the iterations, and that run's growth is judged (as in audit);",
+        "               'step': the growth at N was a one-off the truth declares, and what persists at \(AllocatorComparison.longerRunFactor)N is judged;",
         "               ≈ approximate (the allocator's thread cache on). jemalloc mallctl stats.allocated; glibc mallinfo2",
         "               uordblks+hblkhd; tcmalloc generic.current_allocated_bytes; mimalloc: not measured (see the note).",
         "               Truths are declared as jemalloc counts bytes (its size classes); glibc counts chunks with their",
         "               headers and tcmalloc its own size classes, so under them a leak's tolerance widens by their rounding:",
         "               20% below, 24 B (glibc) or 16 B (tcmalloc) per declared block above.",
         "  rss/it       the same slope of RSS from /proc: what a dashboard shows.",
-        "  peak RSS     the child's VmHWM (/proc), else the highest RSS sampled.",
+        "  peak RSS     the higher of the child's VmHWM (/proc, read when the runner last looked) and the highest RSS sampled.",
         "  after settle RSS at the end of settle (--settle-ms).",
         "  given back   RSS at the end of the workload − RSS after settle, with its share of the workload's RSS",
         "               growth when that grew ≥ \(Format.bytes(RunFigures.minimumGrowthToJudge)); 'none, rose' when RSS grew during settle.",

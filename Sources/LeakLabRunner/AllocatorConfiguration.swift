@@ -115,6 +115,9 @@ public struct AllocatorConfiguration: Sendable, Equatable, Codable {
         guard let allocator = AllocatorName(rawValue: parts[1]) else {
             throw .usage("--config \(text): unknown allocator '\(parts[1])'; choose from \(AllocatorName.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        if let preset = preset(name), preset.allocator != allocator {
+            throw .usage("--config \(text): '\(name)' is the name of a \(preset.allocator) preset; give this \(allocator) configuration another name")
+        }
         let arguments = parts.count > 2 ? parts[2].split(separator: ",", omittingEmptySubsequences: false).map(String.init) : []
         guard !arguments.contains(where: \.isEmpty) else {
             throw .usage(

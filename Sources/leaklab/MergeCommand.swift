@@ -21,6 +21,7 @@ struct MergeCommand: ParsableCommand {
     var junit: String?
 
     func validate() throws {
+        for file in files { try ReportPath.checkInput(file, option: "merge") }
         try ReportPath.check(json, option: "--json")
         try ReportPath.check(junit, option: "--junit")
     }

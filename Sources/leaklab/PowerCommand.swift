@@ -28,13 +28,15 @@ struct PowerCommand: ParsableCommand {
     @OptionGroup var plugins: PluginOptions
     @OptionGroup var detectorOptions: DetectorOptions
 
-    @Option(help: ArgumentHelp("Leak rates to sweep, served bytes per iteration (comma-separated).", valueName: "bytes"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Leak rates to sweep, served bytes per iteration (comma-separated).", valueName: "bytes"))
     var rates: String = PowerSweep.standard.rates.map { String(Int($0)) }.joined(separator: ",")
 
-    @Option(help: ArgumentHelp("Workload iteration counts to sweep (comma-separated).", valueName: "counts"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Workload iteration counts to sweep (comma-separated).", valueName: "counts"))
     var iterations: String = PowerSweep.standard.iterations.map(String.init).joined(separator: ",")
 
-    @Option(help: ArgumentHelp("Noise levels to sweep: the drip's mean short-lived blocks per iteration (comma-separated).", valueName: "counts"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Noise levels to sweep: the drip's mean short-lived blocks per iteration (comma-separated).", valueName: "counts"))
     var noise: String = PowerSweep.standard.noise.map(String.init).joined(separator: ",")
 
     @Option(parsing: .unconditional, help: "Seeds per swept cell (42, 43, …).")
@@ -75,7 +77,7 @@ struct PowerCommand: ParsableCommand {
     /// The sweep the options describe.
     func sweep() throws -> PowerSweep {
         func list<T>(_ text: String, _ name: String, _ parse: (String) -> T?) throws -> [T] {
-            let values = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            let values = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
             let parsed = values.compactMap(parse)
             guard !parsed.isEmpty, parsed.count == values.count else { throw ValidationError("--\(name): '\(text)' is not a comma-separated list of numbers") }
             return parsed

@@ -128,12 +128,14 @@ enum ReportPath {
     ///   writable, or the file exists and is not writable.
     static func check(_ path: String?, option: String) throws {
         guard let path else { return }
+        guard !path.isEmpty else { throw ValidationError("\(option) needs a file name (got an empty one)") }
         let files = FileManager.default
         var isDirectory: ObjCBool = false
         if files.fileExists(atPath: path, isDirectory: &isDirectory) {
             guard !isDirectory.boolValue else {
+                let example = "report." + (option == "--junit" ? "xml" : option == "--html" ? "html" : "json")
                 throw ValidationError(
-                    "\(option) \(path) is a directory; give a file to write, e.g. \(option) \((path as NSString).appendingPathComponent("report.json"))")
+                    "\(option) \(path) is a directory; give a file to write, e.g. \(option) \((path as NSString).appendingPathComponent(example))")
             }
             guard files.isWritableFile(atPath: path) else { throw ValidationError("\(option) \(path): the file is not writable") }
             return
@@ -144,5 +146,21 @@ enum ReportPath {
             throw ValidationError("\(option) \(path): the directory \(directory) does not exist; create it first")
         }
         guard files.isWritableFile(atPath: directory) else { throw ValidationError("\(option) \(path): the directory \(directory) is not writable") }
+        // Created and removed again: only creating tells (root may "write" to /proc, and cannot).
+        guard files.createFile(atPath: path, contents: nil) else {
+            throw ValidationError("\(option) \(path): cannot create a file in \(directory)")
+        }
+        try? files.removeItem(atPath: path)
+    }
+
+    /// An input file (a baseline, a shard's JSON) that must exist and be a readable file.
+    static func checkInput(_ path: String, option: String) throws {
+        guard !path.isEmpty else { throw ValidationError("\(option) needs a file name (got an empty one)") }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ValidationError("\(option) \(path): no such file")
+        }
+        guard !isDirectory.boolValue else { throw ValidationError("\(option) \(path) is a directory; give the file") }
+        guard FileManager.default.isReadableFile(atPath: path) else { throw ValidationError("\(option) \(path): the file is not readable") }
     }
 }

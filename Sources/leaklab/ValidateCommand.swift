@@ -98,6 +98,8 @@ struct ValidateCommand: ParsableCommand {
         _ = try allocatorList()
         if let shard { do { _ = try Shard(parsing: shard) } catch { throw ValidationError("--shard: \(error)") } }
         if updateBaseline && baseline == nil { throw ValidationError("--update-baseline needs --baseline FILE to write") }
+        if let baseline, !updateBaseline { try ReportPath.checkInput(baseline, option: "--baseline") }
+        if let baseline, updateBaseline { try ReportPath.check(baseline, option: "--baseline") }
         if try shape.parsedParameters()["seed"] != nil {
             throw ValidationError("--param seed=…: validate sets the seed of each run itself (42, 43, … with --repeat)")
         }

@@ -46,6 +46,12 @@ import Testing
         (["validate", "retain-cycle", "--allocators", "jemalloc,,glibc"], "has an empty name"),
         (["run", "retain-cycle", "--fd-budget", "-3"], "--fd-budget"),
         (["validate", "retain-cycle", "--memory-budget", "1KiB"], "less than a child needs to start"),
+        (["compare-allocators", "retain-cycle", "--json", ""], "--json needs a file name"),
+        (["audit", "retain-cycle", "--json", "/proc/leaklab-test.json"], "cannot create a file in /proc"),
+        (["validate", "retain-cycle", "--baseline", "/tmp"], "--baseline /tmp is a directory"),
+        (["power", "--iterations", "8,,9"], "is not a comma-separated list"),
+        (["power", "--rates", "-1"], "--rates: '-1'"),
+        (["compare-allocators", "retain-cycle", "--config", "jemalloc:glibc"], "is the name of a jemalloc preset"),
         (["list", "--plugins", "/etc/hostname"], "takes directories, and /etc/hostname is a file: pass the directory that holds it (/etc)"),
     ])
     func usageErrorsExitTwoAndSayWhatIsWrong(arguments: [String], message: String) throws {

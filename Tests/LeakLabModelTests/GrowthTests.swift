@@ -103,3 +103,18 @@ func syntheticTrace(
         #expect(RunOutcome.allCases.map(\.rawValue) == ["completed", "budget-exceeded", "crashed", "timed-out", "failed"])
     }
 }
+
+/// A cost paid once during the workload against growth per iteration, from runs of N and 4N.
+@Suite struct OneOffStepTests {
+    @Test func aStepPaidOnceSpreadsOverTheLongerRunAndALeakPersists() throws {
+        // 64 KiB at N/2: ~34 B per iteration over 2,000, ~8.6 over 8,000 (measured on a plugin).
+        #expect(OneOffStep.explains(short: 34.44, shortIterations: 2_000, long: 8.55, longIterations: 8_000, declared: 65_536, tolerance: 2))
+        // The same slopes with 10 B per iteration leaked on top: 10 persists.
+        let persistent = try #require(OneOffStep.persistentRate(short: 44.44, shortIterations: 2_000, long: 18.55, longIterations: 8_000))
+        #expect(abs(persistent - 10) < 0.2)
+        #expect(!OneOffStep.explains(short: 44.44, shortIterations: 2_000, long: 18.55, longIterations: 8_000, declared: 65_536, tolerance: 2))
+        // A step larger than declared, or none declared, is not explained.
+        #expect(!OneOffStep.explains(short: 34.44, shortIterations: 2_000, long: 8.55, longIterations: 8_000, declared: 16_384, tolerance: 2))
+        #expect(!OneOffStep.explains(short: 34.44, shortIterations: 2_000, long: 8.55, longIterations: 8_000, declared: 0, tolerance: 2))
+    }
+}

@@ -45,6 +45,18 @@ final class OneOffLoss: ScenarioWorkload {
     func iteration(_ i: Int, context: ScenarioContext) async throws {}
 }
 
+/// Builds a 64 KiB table halfway through the workload, on first use, and keeps it: a cost paid
+/// once during the workload, not per iteration.
+final class OneOffMidWorkload: ScenarioWorkload {
+    var table: UnsafeMutableRawPointer?
+    func iteration(_ i: Int, context: ScenarioContext) async throws {
+        guard table == nil, i >= context.warmUpIterations + context.workloadIterations / 2 else { return }
+        let block = UnsafeMutableRawPointer.allocate(byteCount: 65_536, alignment: 16)
+        block.initializeMemory(as: UInt8.self, repeating: 1, count: 65_536)
+        table = block
+    }
+}
+
 let valgrindShapesScenario = Scenario(
     id: "truth-valgrind-shapes", title: "Shapes from valgrind's leak tests", pattern: LeakPattern("unmanaged-memory"),
     summary: "Half-lost trees, interior pointers, size classes and one-off losses.", training: training,
@@ -66,4 +78,8 @@ let valgrindShapesScenario = Scenario(
             name: "one-off-at-set-up", role: .fixed, summary: "110 blocks lost once, in set-up",
             truth: .clean(oneOff: Leakage(bytes: 110 * 64, objects: 110)),
             makeWorkload: { _ in OneOffLoss() }),
+        Variant(
+            name: "one-off-mid-workload", role: .fixed, summary: "a 64 KiB table built once, halfway through the workload, and kept",
+            truth: .clean(oneOff: Leakage(bytes: 65_536, objects: 1)),
+            makeWorkload: { _ in OneOffMidWorkload() }),
     ])

@@ -71,18 +71,7 @@ import Testing
     }
 
     @Test func anAuditDocumentReadsBackAndDerivesPassedFromItsChecks() throws {
-        let rows = [
-            AuditRow(
-                variant: "cache/leaky", role: "leaky", verdict: "leak",
-                checks: [
-                    TruthAudit.Check(name: "bytes/iteration", measured: "1000", declared: "1000 ±50", passed: true)
-                ]),
-            AuditRow(
-                variant: "cache/fixed", role: "fixed", verdict: "clean",
-                checks: [
-                    TruthAudit.Check(name: "bytes/iteration", measured: "80", declared: "0 ±10", passed: false)
-                ]),
-        ]
+        let rows = twoAuditRows
         let data = try JSONOutput.encoder().encode(AuditDocument(rows: rows, passed: false, mutation: nil))
         let text = String(decoding: data, as: UTF8.self)
         #expect(text.contains("\"passed\" : false") && text.contains("\"passed\" : true"))

@@ -1,8 +1,22 @@
 import Foundation
 import LeakLabKit
 import LeakLabModel
+import LeakLabReports
 
 let mib = 1 << 20
+
+/// An audit of two variants: a leak whose check passed, a clean one whose check failed (80 B
+/// per iteration against 0 ± 10).
+var twoAuditRows: [AuditRow] {
+    [
+        AuditRow(
+            variant: "cache/leaky", role: "leaky", verdict: "leak",
+            checks: [TruthAudit.Check(name: "bytes/iteration", measured: "1000", declared: "1000 ±50", passed: true)]),
+        AuditRow(
+            variant: "cache/fixed", role: "fixed", verdict: "clean",
+            checks: [TruthAudit.Check(name: "bytes/iteration", measured: "80", declared: "0 ±10", passed: false)]),
+    ]
+}
 
 /// Samples of a run whose RSS goes from `baseline` (end of warm-up) to `end` (end of workload) and
 /// settles at `settled`; allocated and resident follow the given ratios.

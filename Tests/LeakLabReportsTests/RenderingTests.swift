@@ -41,18 +41,7 @@ import Testing
     }
 
     @Test func theAuditSummaryNamesEveryFailedCheck() {
-        let rows = [
-            AuditRow(
-                variant: "cache/leaky", role: "leaky", verdict: "leak",
-                checks: [
-                    TruthAudit.Check(name: "bytes/iteration", measured: "1000", declared: "1000 ±50", passed: true)
-                ]),
-            AuditRow(
-                variant: "cache/fixed", role: "fixed", verdict: "clean",
-                checks: [
-                    TruthAudit.Check(name: "bytes/iteration", measured: "80", declared: "0 ±10", passed: false)
-                ]),
-        ]
+        let rows = twoAuditRows
         #expect(
             AuditRow.summary(rows) == """
                 audit: 1 of 2 variants do not match their declared truth:

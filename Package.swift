@@ -45,8 +45,11 @@ let package = Package(
                 "LeakLabModel", "CLeakLabShims", .product(name: "LeakLabKit", package: "LeakLabKit"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ]),
-        // Detectors (pure functions over a trace), scoring and baselines.
-        .target(name: "LeakLabDetectors", dependencies: ["LeakLabModel"]),
+        // Detectors (pure functions over a trace), scoring and baselines. swift-system for
+        // `--detector-cmd`'s pipes: a parent-side module, which nothing the child links depends on.
+        .target(
+            name: "LeakLabDetectors",
+            dependencies: ["LeakLabModel", .product(name: "SystemPackage", package: "swift-system")]),
         // What the commands compute and print: the JSON documents, comparisons and explanations,
         // the campaigns behind validate, audit, power and compare-allocators, and the renderers
         // (text, JSON, JUnit, HTML), one file per format. The CLI parses options and calls it.

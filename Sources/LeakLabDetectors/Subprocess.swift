@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 
 #if canImport(Glibc)
 import Glibc
@@ -31,11 +32,13 @@ public enum Subprocess {
     /// Why a program could not be started.
     public struct SpawnError: Error, Equatable, CustomStringConvertible {
         public var program: String
-        public var errno: Int32
+        /// What `pipe2` or `posix_spawnp` reported.
+        public var errno: Errno
+        /// `cannot run PROG: no such program`, else the error by name (`Permission denied`).
         public var description: String {
-            errno == ENOENT
+            errno == .noSuchFileOrDirectory
                 ? "cannot run \(program): no such program"
-                : "cannot run \(program): \(String(cString: strerror(errno)))"
+                : "cannot run \(program): \(errno.description)"
         }
     }
 
@@ -44,18 +47,20 @@ public enum Subprocess {
         _ arguments: [String], input: [UInt8], timeout: Double, outputLimit: Int, errorLimit: Int = 8 * 1024
     ) throws(SpawnError) -> Result {
         precondition(!arguments.isEmpty)
-        var pipes: [[Int32]] = []
-        for _ in 0..<3 {
-            var ends: [Int32] = [-1, -1]
-            guard pipe(&ends) == 0 else {
-                let code = errno
-                pipes.joined().forEach { close($0) }
-                throw SpawnError(program: arguments[0], errno: code)
+        // Close-on-exec from the start (pipe2), so a program another thread spawns inherits no end;
+        // dup2 in the spawn clears the flag on our program's 0, 1 and 2.
+        var pipes: [(readEnd: FileDescriptor, writeEnd: FileDescriptor)] = []
+        func closeAll() {
+            for ends in pipes {
+                try? ends.readEnd.close()
+                try? ends.writeEnd.close()
             }
-            // Not atomic (pipe2 is not visible to Swift): a program spawned by another thread in
-            // between may inherit an end; the loop below stops at our program's exit, not at EOF.
-            for fd in ends { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-            pipes.append(ends)
+        }
+        for _ in 0..<3 {
+            do { pipes.append(try FileDescriptor.pipe(options: .closeOnExec)) } catch {
+                closeAll()
+                throw SpawnError(program: arguments[0], errno: error)
+            }
         }
         let stdinPipe = pipes[0], stdoutPipe = pipes[1], stderrPipe = pipes[2]
 
@@ -76,35 +81,46 @@ public enum Subprocess {
 
         let pid: pid_t
         do {
-            pid = try spawn(arguments, stdin: stdinPipe[0], stdout: stdoutPipe[1], stderr: stderrPipe[1])
+            pid = try spawn(arguments, stdin: stdinPipe.readEnd, stdout: stdoutPipe.writeEnd, stderr: stderrPipe.writeEnd)
         } catch {
-            (stdinPipe + stdoutPipe + stderrPipe).forEach { close($0) }
+            closeAll()
             throw error
         }
-        close(stdinPipe[0])
-        close(stdoutPipe[1])
-        close(stderrPipe[1])
+        // The program has its copies; ours are closed here, the other ends once each is done with.
+        for fd in [stdinPipe.readEnd, stdoutPipe.writeEnd, stderrPipe.writeEnd] { try? fd.close() }
 
         var result = Result(exitStatus: nil, signal: nil, timedOut: false, outputExceeded: false, output: [], errorTail: [])
         let deadline = Date().addingTimeInterval(timeout)
-        var writeFD: Int32? = stdinPipe[1], outFD: Int32? = stdoutPipe[0], errFD: Int32? = stderrPipe[0]
-        for fd in [stdinPipe[1], stdoutPipe[0], stderrPipe[0]] { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
-        if input.isEmpty, let fd = writeFD {
-            close(fd)
-            writeFD = nil
+        var writeFD: FileDescriptor? = stdinPipe.writeEnd, outFD: FileDescriptor? = stdoutPipe.readEnd
+        var errFD: FileDescriptor? = stderrPipe.readEnd
+        /// Closes an end once and forgets it.
+        func closeEnd(_ fd: inout FileDescriptor?) {
+            try? fd?.close()
+            fd = nil
         }
+        // Only our ends (their own open file descriptions): the program's block as usual.
+        for fd in [stdinPipe.writeEnd, stdoutPipe.readEnd, stderrPipe.readEnd] {
+            _ = fcntl(fd.rawValue, F_SETFL, fcntl(fd.rawValue, F_GETFL) | O_NONBLOCK)
+        }
+        if input.isEmpty { closeEnd(&writeFD) }
         var written = 0
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         var status: Int32 = 0
         var reaped = false
 
-        /// Reads what `fd` has now; `false` at end of file or error.
-        func drain(_ fd: Int32, toOutput: Bool) -> Bool {
+        /// Reads what `fd` has now; `false` at end of file or error (an interrupted read is
+        /// retried; ``Errno/wouldBlock`` means nothing more for now).
+        func drain(_ fd: FileDescriptor, toOutput: Bool) -> Bool {
             while true {
-                let count = read(fd, &buffer, buffer.count)
-                if count < 0 && errno == EINTR { continue }
-                if count < 0 && errno == EAGAIN { return true }
-                if count <= 0 { return false }
+                let count: Int
+                do {
+                    count = try buffer.withUnsafeMutableBytes { try fd.read(into: $0, retryOnInterrupt: true) }
+                } catch Errno.wouldBlock {
+                    return true
+                } catch {
+                    return false
+                }
+                if count == 0 { return false }
                 if toOutput {
                     result.output.append(contentsOf: buffer[0..<count])
                     if result.output.count > outputLimit {
@@ -129,14 +145,8 @@ public enum Subprocess {
             if reaped {
                 // It has exited: take what is left in the pipes and stop, even if something it
                 // started still holds them open.
-                if let fd = outFD, !drain(fd, toOutput: true) {
-                    close(fd)
-                    outFD = nil
-                }
-                if let fd = errFD, !drain(fd, toOutput: false) {
-                    close(fd)
-                    errFD = nil
-                }
+                if let fd = outFD, !drain(fd, toOutput: true) { closeEnd(&outFD) }
+                if let fd = errFD, !drain(fd, toOutput: false) { closeEnd(&errFD) }
                 break
             }
             let remaining = deadline.timeIntervalSinceNow
@@ -145,9 +155,9 @@ public enum Subprocess {
                 break
             }
             var fds: [pollfd] = []
-            if let writeFD { fds.append(pollfd(fd: writeFD, events: Int16(POLLOUT), revents: 0)) }
-            if let outFD { fds.append(pollfd(fd: outFD, events: Int16(POLLIN), revents: 0)) }
-            if let errFD { fds.append(pollfd(fd: errFD, events: Int16(POLLIN), revents: 0)) }
+            if let writeFD { fds.append(pollfd(fd: writeFD.rawValue, events: Int16(POLLOUT), revents: 0)) }
+            if let outFD { fds.append(pollfd(fd: outFD.rawValue, events: Int16(POLLIN), revents: 0)) }
+            if let errFD { fds.append(pollfd(fd: errFD.rawValue, events: Int16(POLLIN), revents: 0)) }
             let wait = Int32(min(remaining * 1000, fds.isEmpty ? 5 : 50).rounded(.up))
             if fds.isEmpty {
                 usleep(UInt32(wait) * 1000)
@@ -155,29 +165,31 @@ public enum Subprocess {
             }
             if poll(&fds, nfds_t(fds.count), wait) < 0 && errno != EINTR { break }
             for entry in fds where entry.revents != 0 {
-                if entry.fd == writeFD {
-                    let count = input.withUnsafeBytes { raw in
-                        write(entry.fd, raw.baseAddress! + written, min(input.count - written, 64 * 1024))
+                if let fd = writeFD, entry.fd == fd.rawValue {
+                    // At most 64 KiB at a time; a full pipe (wouldBlock) waits for the next poll,
+                    // any other error (a program that closed its stdin: EPIPE) ends the input.
+                    var failed = false
+                    do {
+                        let start = written
+                        let count = try input.withUnsafeBytes { raw in
+                            try fd.write(UnsafeRawBufferPointer(rebasing: raw[start..<min(input.count, start + 64 * 1024)]))
+                        }
+                        written += count
+                    } catch Errno.wouldBlock {
+                    } catch {
+                        failed = true
                     }
-                    if count > 0 { written += count }
-                    if (count < 0 && errno != EAGAIN && errno != EINTR) || written >= input.count {
-                        close(entry.fd)
-                        writeFD = nil
-                    }
-                } else if entry.fd == outFD {
-                    if !drain(entry.fd, toOutput: true) {
-                        close(entry.fd)
-                        outFD = nil
-                    }
-                } else if entry.fd == errFD {
-                    if !drain(entry.fd, toOutput: false) {
-                        close(entry.fd)
-                        errFD = nil
-                    }
+                    if failed || written >= input.count { closeEnd(&writeFD) }
+                } else if let fd = outFD, entry.fd == fd.rawValue {
+                    if !drain(fd, toOutput: true) { closeEnd(&outFD) }
+                } else if let fd = errFD, entry.fd == fd.rawValue {
+                    if !drain(fd, toOutput: false) { closeEnd(&errFD) }
                 }
             }
         }
-        for fd in [writeFD, outFD, errFD].compactMap({ $0 }) { close(fd) }
+        closeEnd(&writeFD)
+        closeEnd(&outFD)
+        closeEnd(&errFD)
         // Whatever is left of its process group goes too: a time-out, an over-long output, or
         // children it left behind.
         kill(-pid, SIGKILL)
@@ -193,13 +205,15 @@ public enum Subprocess {
         return result
     }
 
-    private static func spawn(_ arguments: [String], stdin: Int32, stdout: Int32, stderr: Int32) throws(SpawnError) -> pid_t {
+    private static func spawn(
+        _ arguments: [String], stdin: FileDescriptor, stdout: FileDescriptor, stderr: FileDescriptor
+    ) throws(SpawnError) -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, stdin, 0)
-        posix_spawn_file_actions_adddup2(&actions, stdout, 1)
-        posix_spawn_file_actions_adddup2(&actions, stderr, 2)
+        posix_spawn_file_actions_adddup2(&actions, stdin.rawValue, 0)
+        posix_spawn_file_actions_adddup2(&actions, stdout.rawValue, 1)
+        posix_spawn_file_actions_adddup2(&actions, stderr.rawValue, 2)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -218,7 +232,7 @@ public enum Subprocess {
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
         let code = posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, environ)
-        guard code == 0 else { throw SpawnError(program: arguments[0], errno: code) }
+        guard code == 0 else { throw SpawnError(program: arguments[0], errno: Errno(rawValue: code)) }
         return pid
     }
 }

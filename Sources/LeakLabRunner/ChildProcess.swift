@@ -2,6 +2,7 @@ import CLeakLabShims
 import Foundation
 import Glibc
 import LeakLabModel
+import SystemPackage
 
 /// One child process: spawned in its own process group (and the run's cgroups, which it joins
 /// itself), watched against its budgets, and read line by line as it streams messages on fd 3.
@@ -50,8 +51,9 @@ final class ChildProcess {
     static let drainLimit = 4 << 20
 
     let pid: pid_t
-    private let readFD: Int32
-    private let outputFD: Int32
+    /// The runner's (non-blocking) read ends of the child's fd 3 and of its stdout and stderr.
+    private let readFD: FileDescriptor
+    private let outputFD: FileDescriptor
     private let start: Double
     private let cgroup: RunCgroup?
     private let token: String
@@ -83,45 +85,37 @@ final class ChildProcess {
         var handedOver = false
         defer {
             if let shared {
-                close(shared.fd)
+                try? shared.fd.close()
                 if !handedOver { munmap(shared.ring.base, shared.bytes) }
             }
         }
-        var channel: [Int32] = [-1, -1]
-        var printed: [Int32] = [-1, -1]
-        guard pipe(&channel) == 0 else { throw .internalFailure("cannot make the child's channel: \(SystemCallFailure("pipe"))") }
-        guard pipe(&printed) == 0 else {
-            let failure = SystemCallFailure("pipe")
-            close(channel[0])
-            close(channel[1])
-            throw .internalFailure("cannot make the child's output pipe: \(failure)")
+        let (readEnd, writeEnd): (FileDescriptor, FileDescriptor)
+        do { (readEnd, writeEnd) = try Self.makePipe() } catch {
+            throw .internalFailure("cannot make the child's channel: \(error)")
         }
-        // Move every end above the fds the child will use, so dup2 onto 1–3 never meets itself.
-        let readEnd = fcntl(channel[0], F_DUPFD_CLOEXEC, 10)
-        let writeEnd = fcntl(channel[1], F_DUPFD_CLOEXEC, 10)
-        let outputRead = fcntl(printed[0], F_DUPFD_CLOEXEC, 10)
-        let outputWrite = fcntl(printed[1], F_DUPFD_CLOEXEC, 10)
-        let moved = readEnd >= 0 && writeEnd >= 0 && outputRead >= 0 && outputWrite >= 0 ? nil : SystemCallFailure("fcntl(F_DUPFD_CLOEXEC)")
-        for fd in channel + printed { close(fd) }
-        if let moved {
-            for fd in [readEnd, writeEnd, outputRead, outputWrite] where fd >= 0 { close(fd) }
-            throw .internalFailure("cannot set up the child's pipes: \(moved)")
+        let (outputRead, outputWrite): (FileDescriptor, FileDescriptor)
+        do { (outputRead, outputWrite) = try Self.makePipe() } catch {
+            for fd in [readEnd, writeEnd] { try? fd.close() }
+            throw .internalFailure("cannot make the child's output pipe: \(error)")
         }
         // The runner never blocks on either: it reads what is there and goes back to poll().
-        for fd in [readEnd, outputRead] { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
+        // (The flag is on the read ends' open file descriptions only; the child's ends block.)
+        for fd in [readEnd, outputRead] { _ = fcntl(fd.rawValue, F_SETFL, fcntl(fd.rawValue, F_GETFL) | O_NONBLOCK) }
+        // The child has its copies once spawned (or there is no child); the read ends are closed
+        // by deinit, or below when the spawn fails.
         defer {
-            close(writeEnd)
-            close(outputWrite)
+            try? writeEnd.close()
+            try? outputWrite.close()
         }
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, outputWrite, 1)
-        posix_spawn_file_actions_adddup2(&actions, outputWrite, 2)
-        posix_spawn_file_actions_adddup2(&actions, writeEnd, ChildChannel.fileDescriptor)
-        if let shared { posix_spawn_file_actions_adddup2(&actions, shared.fd, SampleRingChannel.fileDescriptor) }
+        posix_spawn_file_actions_adddup2(&actions, outputWrite.rawValue, 1)
+        posix_spawn_file_actions_adddup2(&actions, outputWrite.rawValue, 2)
+        posix_spawn_file_actions_adddup2(&actions, writeEnd.rawValue, ChildChannel.fileDescriptor)
+        if let shared { posix_spawn_file_actions_adddup2(&actions, shared.fd.rawValue, SampleRingChannel.fileDescriptor) }
         _ = leaklab_spawn_add_closefrom(&actions, SampleRingChannel.fileDescriptor + 1)
 
         var attributes = posix_spawnattr_t()
@@ -151,8 +145,8 @@ final class ChildProcess {
             return status == 0 ? pid : nil
         }
         guard let spawned else {
-            close(readEnd)
-            close(outputRead)
+            try? readEnd.close()
+            try? outputRead.close()
             throw .internalFailure("cannot start \(executable): \(SystemCallFailure("posix_spawn", code: status))")
         }
         self.pid = spawned
@@ -167,8 +161,8 @@ final class ChildProcess {
     }
 
     deinit {
-        close(readFD)
-        close(outputFD)
+        try? readFD.close()
+        try? outputFD.close()
         if let ring { munmap(ring.base, ringBytes) }
         if !reaped { kill(-pid, SIGKILL) }
     }
@@ -232,18 +226,22 @@ final class ChildProcess {
             }
         }
 
-        /// Reads what `fd` has now, at most `limit` bytes; false at end-of-file or on an error.
-        func readAvailable(_ fd: Int32, limit: Int = .max, into sink: (UnsafeRawBufferPointer) -> Void) -> Bool {
+        /// Reads what `fd` has now, at most `limit` bytes; false at end-of-file or on an error
+        /// (an interrupted read is retried; ``Errno/wouldBlock`` means nothing more for now).
+        func readAvailable(_ fd: FileDescriptor, limit: Int = .max, into sink: (UnsafeRawBufferPointer) -> Void) -> Bool {
             var total = 0
             while total < limit {
-                let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-                if count > 0 {
-                    total += count
-                    chunk.withUnsafeBytes { sink(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
-                    continue
+                let count: Int
+                do {
+                    count = try chunk.withUnsafeMutableBytes { try fd.read(into: $0, retryOnInterrupt: true) }
+                } catch Errno.wouldBlock {
+                    return true
+                } catch {
+                    return false
                 }
-                if count < 0 && errno == EINTR { continue }
-                return count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)
+                guard count > 0 else { return false }
+                total += count
+                chunk.withUnsafeBytes { sink(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
             }
             return true
         }
@@ -254,8 +252,8 @@ final class ChildProcess {
         var status: Int32 = 0
         while true {
             var descriptors = [
-                pollfd(fd: channelOpen ? readFD : -1, events: Int16(POLLIN), revents: 0),
-                pollfd(fd: outputOpen ? outputFD : -1, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: channelOpen ? readFD.rawValue : -1, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: outputOpen ? outputFD.rawValue : -1, events: Int16(POLLIN), revents: 0),
             ]
             if poll(&descriptors, 2, Self.pollMillis) > 0 {
                 // A bounded read per wake-up, so a flood on one pipe cannot starve the other or the watchdog.
@@ -286,20 +284,46 @@ final class ChildProcess {
             outputBytes: output.totalBytes, outputKeptBytes: output.keptBytes)
     }
 
+    /// A pipe whose ends are numbered 10 or above and close-on-exec: above the fds the child
+    /// uses, so dup2 onto 1–4 never meets itself.
+    /// - Throws: ``SystemCallFailure`` from `pipe2` or `fcntl(F_DUPFD_CLOEXEC)`; nothing is left open.
+    static func makePipe() throws(SystemCallFailure) -> (readEnd: FileDescriptor, writeEnd: FileDescriptor) {
+        let ends: (readEnd: FileDescriptor, writeEnd: FileDescriptor)
+        do { ends = try FileDescriptor.pipe(options: .closeOnExec) } catch { throw SystemCallFailure("pipe2", errno: error) }
+        defer {
+            try? ends.readEnd.close()
+            try? ends.writeEnd.close()
+        }
+        let readEnd = try movedAbove(ends.readEnd)
+        do { return (readEnd, try movedAbove(ends.writeEnd)) } catch {
+            try? readEnd.close()
+            throw error
+        }
+    }
+
+    /// A close-on-exec copy of `fd` numbered 10 or above (`fcntl(F_DUPFD_CLOEXEC)`, which
+    /// swift-system does not wrap); `fd` stays open.
+    static func movedAbove(_ fd: FileDescriptor) throws(SystemCallFailure) -> FileDescriptor {
+        let moved = fcntl(fd.rawValue, F_DUPFD_CLOEXEC, 10)
+        guard moved >= 0 else { throw SystemCallFailure("fcntl(F_DUPFD_CLOEXEC)") }
+        return FileDescriptor(rawValue: moved)
+    }
+
     /// A memfd sized for a ring of `capacity` records, mapped here with a fresh header; nil when
-    /// memfd_create or mmap fails (the child then sends samples on the pipe).
-    static func makeRing(capacity: Int) -> (fd: Int32, ring: SampleRing, bytes: Int)? {
+    /// memfd_create, ftruncate or mmap fails (the child then sends samples on the pipe).
+    static func makeRing(capacity: Int) -> (fd: FileDescriptor, ring: SampleRing, bytes: Int)? {
         let bytes = SampleRing.byteCount(capacity: capacity)
         let created = leaklab_memfd_create("leaklab-samples")
         guard created >= 0 else { return nil }
         // Above the fds the child uses, like the pipes' ends, so dup2 onto 4 never meets itself.
-        let fd = fcntl(created, F_DUPFD_CLOEXEC, 10)
-        close(created)
-        guard fd >= 0 else { return nil }
-        guard ftruncate(fd, off_t(bytes)) == 0,
-            let mapped = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), mapped != MAP_FAILED
+        let memfd = FileDescriptor(rawValue: created)
+        let moved = try? movedAbove(memfd)
+        try? memfd.close()
+        guard let fd = moved else { return nil }
+        guard (try? fd.resize(to: Int64(bytes))) != nil,
+            let mapped = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd.rawValue, 0), mapped != MAP_FAILED
         else {
-            close(fd)
+            try? fd.close()
             return nil
         }
         return (fd, SampleRing(base: mapped, capacity: capacity, initialize: true), bytes)
@@ -335,11 +359,7 @@ final class ChildProcess {
     /// VmRSS, VmHWM, VmData and Threads from /proc/PID/status, read without Foundation (this runs
     /// every few milliseconds); nil once the process is gone or a zombie.
     static func status(of pid: pid_t, buffer: inout [UInt8]) -> ProcStatus? {
-        let fd = open("/proc/\(pid)/status", O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        guard count > 0 else { return nil }
+        guard let count = FileDescriptor.readOnce("/proc/\(pid)/status", into: &buffer) else { return nil }
         let parsed = parseStatus(buffer[..<count])
         return parsed.rss == 0 && parsed.threads == 0 ? nil : parsed
     }

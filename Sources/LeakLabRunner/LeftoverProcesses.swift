@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import LeakLabModel
+import SystemPackage
 
 /// Where no cgroup holds a run, its leftover processes are found by the run token every process it
 /// started inherits in its environment (``ContainmentChannel/runTokenKey``), read from
@@ -52,11 +53,7 @@ enum LeftoverProcesses {
         while let entry = readdir(directory) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
             guard let pid = pid_t(name), pid != own else { continue }
-            let fd = open("/proc/\(pid)/environ", O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else { continue }
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            close(fd)
-            guard count > 0 else { continue }
+            guard let count = FileDescriptor.readOnce("/proc/\(pid)/environ", into: &buffer) else { continue }
             // Entries start at 0 or after a NUL.
             var start = 0
             while start < count {

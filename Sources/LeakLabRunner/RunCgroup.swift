@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import LeakLabModel
+import SystemPackage
 
 /// The cgroups of one run: a memory limit at the budget plus a margin, a pids limit at the thread
 /// budget plus a margin, and a way to find and kill everything the run started, whatever process
@@ -118,12 +119,14 @@ public final class RunCgroup: @unchecked Sendable {
 
     // MARK: Files
 
+    /// Writes `text` to a control file with one write(2) (cgroupfs takes one command per write);
+    /// false when the file cannot be opened or the kernel refuses or shortens the write.
     @discardableResult
     static func write(_ text: String, to path: String) -> Bool {
-        let fd = open(path, O_WRONLY | O_CLOEXEC)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        return text.withCString { Glibc.write(fd, $0, strlen($0)) } == text.utf8.count
+        guard let fd = try? FileDescriptor.open(FilePath(path), .writeOnly, options: .closeOnExec) else { return false }
+        defer { try? fd.close() }
+        let bytes = Array(text.utf8)
+        return (try? bytes.withUnsafeBytes { try fd.write($0) }) == bytes.count
     }
 
     /// The pids in a group's cgroup.procs.
@@ -149,11 +152,7 @@ public final class RunCgroup: @unchecked Sendable {
 
     /// The decimal number a file starts with, read with one read(2).
     static func readInt(_ path: String, buffer: inout [UInt8]) -> Int? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        guard count > 0 else { return nil }
+        guard let count = FileDescriptor.readOnce(path, into: &buffer) else { return nil }
         var value = 0, digits = 0
         for byte in buffer[..<count] {
             guard byte >= 48 && byte <= 57 else { break }

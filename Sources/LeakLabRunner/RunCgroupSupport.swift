@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import SystemPackage
 
 /// Which cgroups this machine lets the runner make for its runs, found once per process.
 ///
@@ -72,7 +73,7 @@ public enum RunCgroupSupport {
         }
         let parent = "\(v2Root)/leaklab"
         guard mkdir(parent, 0o755) == 0 || errno == EEXIST else {
-            return .failure(Refusal(description: "cannot create \(parent): \(String(cString: strerror(errno)))"))
+            return .failure(Refusal(description: "cannot create \(parent): \(Errno(rawValue: errno).description)"))
         }
         for controller in ["+memory", "+pids"] {
             RunCgroup.write(controller, to: "\(v2Root)/cgroup.subtree_control")

@@ -1,6 +1,7 @@
 import Foundation
 import LeakLabKit
 import LeakLabModel
+import SystemPackage
 
 /// Runs variants, each in a fresh child process, and turns what the child streamed into a
 /// ``RunRecord``. A child that crashes, hangs or goes over budget still yields its samples.
@@ -172,7 +173,7 @@ public struct Runner: Sendable {
         if let failure {
             // Running out of descriptors surfaces as an error from the scenario's own open().
             let fds = samples.last?.fds ?? 0
-            if fds >= budgets.openFiles - 8 || failure.message.contains(String(cString: strerror(EMFILE))) {
+            if fds >= budgets.openFiles - 8 || failure.message.contains(Errno.tooManyOpenFiles.description) {
                 return (
                     .budgetExceeded,
                     "open files: the budget of \(budgets.openFiles) (RLIMIT_NOFILE) ran out; then \(failure.phase.rawValue): \(failure.message)"

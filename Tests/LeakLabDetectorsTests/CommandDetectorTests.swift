@@ -102,6 +102,33 @@ import Testing
         #expect(verdict.failure == "cannot run leaklab-no-such-detector: no such program")
     }
 
+    @Test func aProgramThatCannotBeExecutedFailsWithTheErrorByName() throws {
+        let url = folder.appendingPathComponent("not-executable.py")
+        try "print('{\"leak\": false}')\n".write(to: url, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: url.path)
+        let verdict = try CommandDetector(command: "'\(url.path)'").evaluate(Self.trace)
+        #expect(verdict.failure == "cannot run \(url.path): Permission denied")
+    }
+
+    /// Every end of every pipe is closed on every path: programs that read all their input, that
+    /// cannot be started, and that cannot be executed. A leak of one descriptor per run would
+    /// show as hundreds; other tests running meanwhile hold a few.
+    @Test func runsLeaveNoDescriptorOpen() throws {
+        func openDescriptors() throws -> Int { try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count }
+        let notExecutable = folder.appendingPathComponent("plain.txt")
+        try "x".write(to: notExecutable, atomically: true, encoding: .utf8)
+        let input = [UInt8](repeating: UInt8(ascii: "x"), count: 100_000)
+        let before = try openDescriptors()
+        for _ in 0..<100 {
+            let echoed = try Subprocess.run(["cat"], input: input, timeout: 10, outputLimit: 1 << 20)
+            #expect(echoed.output.count == input.count)
+            #expect(throws: Subprocess.SpawnError.self) { try Subprocess.run(["leaklab-no-such-program"], input: input, timeout: 10, outputLimit: 100) }
+            #expect(throws: Subprocess.SpawnError.self) { try Subprocess.run([notExecutable.path], input: [], timeout: 10, outputLimit: 100) }
+        }
+        let after = try openDescriptors()
+        #expect(after - before < 50, "\(before) descriptors open before 300 runs, \(after) after")
+    }
+
     @Test func aProgramThatIgnoresItsInputStillGivesAVerdict() throws {
         var big = Self.trace
         big.samples = Array(repeating: big.samples, count: 20).flatMap { $0 }  // several hundred KB of JSON

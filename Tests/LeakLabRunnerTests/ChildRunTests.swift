@@ -79,6 +79,26 @@ import Testing
         #expect(!record.samples.isEmpty)
     }
 
+    /// The runner closes every descriptor it opens for a child (its channel, its output pipe, the
+    /// sample ring, the /proc and cgroup files the watchdog reads), whether the child completes or
+    /// is killed. A leak of one per run would show as 20 or more; other tests running meanwhile
+    /// hold a few.
+    @Test func runsLeaveNoDescriptorOpenInTheRunner() throws {
+        func openDescriptors() throws -> Int { try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count }
+        let hurried = Budgets(memoryBytes: 2 << 30, openFiles: 4_096, wallSeconds: 0.5)
+        let before = try openDescriptors()
+        for round in 0..<20 {
+            let timesOut = round % 4 == 3
+            let plan = try Built.plan(
+                "blocked-tasks", "continuation-resumed", iterations: timesOut ? 50_000_000 : 100, warmUp: 10,
+                budgets: timesOut ? hurried : .default)
+            let record = try Built.runner.run(plan)
+            #expect(record.outcome == (timesOut ? .timedOut : .completed), "\(record.outcomeDetail ?? "")")
+        }
+        let after = try openDescriptors()
+        #expect(after - before < 15, "\(before) descriptors open before 20 runs, \(after) after")
+    }
+
     @Test func aChildOverItsMemoryBudgetIsStopped() throws {
         let budgets = Budgets(memoryBytes: 48 << 20, openFiles: 4_096, wallSeconds: 60)
         let plan = try Built.plan("blocked-tasks", "continuation-never-resumed", iterations: 5_000_000, budgets: budgets)

@@ -49,7 +49,7 @@ public enum Host {
         }
         let report = AllocatorReport(
             requested: request.allocator, active: detected.allocator, library: detected.library,
-            preloaded: ProcessInfo.processInfo.environment["LD_PRELOAD"], version: probes.jemalloc?.version)
+            preloaded: ProcessInfo.processInfo.environment["LD_PRELOAD"], version: probes.allocatorProbe?.version)
         channel.send(.hello(allocator: report, unavailableMetrics: probes.unavailableMetrics))
 
         let workload: any ScenarioWorkload

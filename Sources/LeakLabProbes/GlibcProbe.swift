@@ -3,7 +3,8 @@ import LeakLabModel
 
 /// glibc malloc's own count of bytes in use, from `mallinfo2()`: small blocks (`uordblks`) plus
 /// mmapped blocks (`hblkhd`, 128 KiB and up by default), which `uordblks` alone leaves out.
-public struct GlibcProbe: Probe {
+public struct GlibcProbe: AllocatorProbe {
+    public static let allocator = AllocatorName.glibc
     public let name = "glibc"
     public let metrics: Set<Metric> = [.allocated]
 

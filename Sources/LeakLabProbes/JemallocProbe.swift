@@ -6,7 +6,8 @@ import LeakLabModel
 ///
 /// Each name is turned into a MIB once (`mallctlnametomib`); a sample then refreshes `epoch` and
 /// reads by MIB, which allocates nothing (reading by name costs ~1.5 µs and 720 B more per sample).
-public final class JemallocProbe: Probe {
+public final class JemallocProbe: AllocatorProbe {
+    public static let allocator = AllocatorName.jemalloc
     typealias MallctlByMIB =
         @convention(c) (
             UnsafePointer<Int>?, Int, UnsafeMutableRawPointer?, UnsafeMutablePointer<Int>?, UnsafeMutableRawPointer?, Int
@@ -28,7 +29,7 @@ public final class JemallocProbe: Probe {
     public let name = "jemalloc"
     public let metrics: Set<Metric> = [.allocated, .active, .resident, .mapped, .retained, .metadata, .mallocs, .frees]
     /// jemalloc's version string.
-    public let version: String
+    public let version: String?
 
     private let mallctl: Mallctl
     private let byMIB: MallctlByMIB

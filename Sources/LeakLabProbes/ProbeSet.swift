@@ -10,14 +10,18 @@ import LeakLabModel
 /// `mallctl` reads). `allocated`, `resident`, the malloc/free counts and RSS are read every time.
 public final class ProbeSet {
     public let probes: [any Probe]
-    /// Set when jemalloc serves malloc, for its version.
-    public let jemalloc: JemallocProbe?
+    /// The allocator probes, one per allocator that keeps counters the lab reads. A test checks
+    /// this list against the `*Probe.swift` files that conform to ``AllocatorProbe``.
+    public static let allocatorProbes: [any AllocatorProbe.Type] = [JemallocProbe.self, GlibcProbe.self, TcmallocProbe.self]
+    /// The probe of the allocator that serves `malloc`, if it has one.
+    public let allocatorProbe: (any AllocatorProbe)?
+    /// Set when jemalloc serves malloc (the probe benchmark reads its statistics one by one).
+    public var jemalloc: JemallocProbe? { allocatorProbe as? JemallocProbe }
     /// A periodic sample reads the slow figures afresh once in this many.
     public static let slowEvery = 4
     /// What a sample that copies the slow figures lists in ``Sample/reused``: one array made
     /// here, so that setting it in a sample allocates nothing.
     public let reusedFigures: [Metric]
-    private let allocatorProbe: (any Probe)?
     private let proc: ProcProbe
     private var periodicSinceFresh = Int.max
     /// Set when live Swift tasks can be counted (the `tasks` metric and the census).
@@ -29,19 +33,9 @@ public final class ProbeSet {
     /// `countTasks`: scan for live Swift tasks at every sample (runs the canary once, here).
     public init(active: AllocatorName?, countTasks: Bool = true) throws(ProbeError) {
         var probes: [any Probe] = []
-        var jemalloc: JemallocProbe? = nil
-        switch active {
-        case .jemalloc:
-            jemalloc = JemallocProbe()
-            if let jemalloc { probes.append(jemalloc) }
-        case .glibc:
-            if let glibc = GlibcProbe() { probes.append(glibc) }
-        case .tcmalloc:
-            if let tcmalloc = TcmallocProbe() { probes.append(tcmalloc) }
-        case .mimalloc, nil:
-            break  // mimalloc offers no usable byte counter (docs/allocators.md): RSS only.
-        }
-        allocatorProbe = probes.first
+        // An allocator without a probe (mimalloc: no usable byte counter, docs/allocators.md) gives RSS only.
+        allocatorProbe = Self.allocatorProbes.first { $0.allocator == active }?.init()
+        if let allocatorProbe { probes.append(allocatorProbe) }
         proc = try ProcProbe()
         probes.append(proc)
         var taskProbe: TaskProbe? = nil
@@ -55,10 +49,9 @@ public final class ProbeSet {
             if let taskProbe { probes.append(taskProbe) }
         }
         self.probes = probes
-        self.jemalloc = jemalloc
         self.tasks = taskProbe
         self.tasksUnavailableReason = reason
-        reusedFigures = (jemalloc == nil ? [] : JemallocProbe.slowFigures) + ProcProbe.slowFigures
+        reusedFigures = (allocatorProbe.map { type(of: $0).slowFigures } ?? []) + ProcProbe.slowFigures
     }
 
     /// Every metric some probe gives.
@@ -83,11 +76,7 @@ public final class ProbeSet {
     public func read(into sample: inout Sample, mayReuse: Bool) throws(ProbeError) {
         let reuse = mayReuse && periodicSinceFresh < Self.slowEvery - 1
         periodicSinceFresh = reuse ? periodicSinceFresh + 1 : 0
-        if let jemalloc {
-            try jemalloc.read(into: &sample, reuseSlow: reuse)
-        } else {
-            try allocatorProbe?.read(into: &sample)
-        }
+        try allocatorProbe?.read(into: &sample, reuseSlow: reuse)
         try proc.read(into: &sample, reuseSlow: reuse)
         try tasks?.read(into: &sample)
         if reuse { sample.reused = reusedFigures }

@@ -3,7 +3,8 @@ import LeakLabModel
 
 /// tcmalloc's `generic.current_allocated_bytes`, through the C API
 /// `MallocExtension_GetNumericProperty`, found with `dlsym` (tcmalloc is preloaded).
-public struct TcmallocProbe: Probe {
+public struct TcmallocProbe: AllocatorProbe {
+    public static let allocator = AllocatorName.tcmalloc
     typealias GetNumericProperty = @convention(c) (UnsafePointer<CChar>?, UnsafeMutablePointer<Int>?) -> Int32
 
     public let name = "tcmalloc"

@@ -181,13 +181,8 @@ public struct RunFigures {
         fragmentationAfterSettle = after?.1
     }
 
-    /// The counter behind `allocated` under each allocator.
+    /// The counter behind `allocated` under each allocator (``AllocatorTraits/allocatedSource``).
     public static func allocatedSource(_ allocator: AllocatorName?) -> String? {
-        switch allocator {
-        case .jemalloc: "jemalloc mallctl stats.allocated"
-        case .glibc: "glibc mallinfo2 uordblks+hblkhd"
-        case .tcmalloc: "tcmalloc generic.current_allocated_bytes"
-        case .mimalloc, nil: nil
-        }
+        allocator?.traits.allocatedSource
     }
 }

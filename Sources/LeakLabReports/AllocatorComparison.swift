@@ -14,7 +14,7 @@ import LeakLabRunner
 /// (`RunRecord.configuration`).
 ///
 /// A figure an allocator cannot give is absent (`nil`), never 0: mimalloc counts no bytes, so its
-/// allocated growth and fragmentation are "not measured" (``mimallocNote``).
+/// allocated growth and fragmentation are "not measured" (its ``AllocatorTraits/comparisonNote``).
 public struct AllocatorComparison: Codable, Equatable {
     /// v2: rows are configurations (not allocators), figures carry their spread over seeds, and
     /// give-back time and fragmentation over time are new.
@@ -42,9 +42,6 @@ public struct AllocatorComparison: Codable, Equatable {
 
     /// Why mimalloc has no allocated or fragmentation figure: checked against Debian's
     /// libmimalloc2.0 (2.0.9) by calling its exports through dlsym in a preloaded child.
-    public static let mimallocNote =
-        "mimalloc: allocated bytes and fragmentation are not measured. Debian's libmimalloc2.0 is built without statistics (MI_STAT=0): mi_stats_print_out prints only reserved/committed/segment lines, with no allocated or requested bytes ('touched' and 'pages' move only on free and go negative); mi_process_info's current_rss is the committed size (32 MiB from the first segment, constant), not resident pages. RSS (/proc) is its only honest figure."
-
     public init(configurations: [AllocatorConfiguration], runs: [RunRecord], errors: [String] = [], confirmations: [RunRecord] = []) {
         self.configurations = configurations
         self.confirmations = confirmations.isEmpty ? nil : confirmations
@@ -63,20 +60,9 @@ public struct AllocatorComparison: Codable, Equatable {
         variants = order.map { key in
             VariantComparison(runs: grouped[key]!, configurations: configurations, longer: confirmations.filter { $0.key == key })
         }
-        var notes: [String] = []
-        for configuration in configurations where !configuration.exactCounts {
-            switch configuration.allocator {
-            case .glibc:
-                notes.append(
-                    "\(configuration.name): glibc's per-thread cache is on (tcache_count ≠ 0), so freed chunks parked in it still count as in use: its alloc/it is approximate (≈). The `glibc` row (tcache_count=0) is the exact figure, as in run --allocator glibc."
-                )
-            default:
-                notes.append(
-                    "\(configuration.name): jemalloc's thread cache is on, so allocated counts freed blocks still cached as allocated (a few KiB, varying): its alloc/it is approximate (≈). The `jemalloc` row (\(AllocatorConfiguration.exactJemallocConf)) is the exact figure, as in run/audit/validate."
-                )
-            }
-        }
-        if allocators.contains(.mimalloc) { notes.append(Self.mimallocNote) }
+        // Each allocator says why a row of it is approximate, and what its figures leave out.
+        var notes = configurations.filter { !$0.exactCounts }.map { $0.allocator.traits.approximateCountsNote($0.name) }
+        notes += allocators.compactMap(\.traits.comparisonNote)
         self.notes = notes
     }
 

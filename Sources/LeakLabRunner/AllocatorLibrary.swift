@@ -10,12 +10,12 @@ public enum AllocatorLibrary {
         "/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/usr/local/lib",
     ]
 
-    static func fileNames(_ allocator: AllocatorName) -> [String] { allocator.libraryFileNames }
+    static func fileNames(_ allocator: AllocatorName) -> [String] { allocator.traits.libraryFileNames }
 
     /// The library to preload, `nil` for glibc (nothing to preload).
     /// - Throws: ``RunnerError`` naming the package to install when the library is missing.
     public static func locate(_ allocator: AllocatorName, environment: [String: String] = ProcessInfo.processInfo.environment) throws(RunnerError) -> String? {
-        guard allocator != .glibc else { return nil }
+        guard !allocator.traits.libraryFileNames.isEmpty else { return nil }
         let key = "LEAKLAB_\(allocator.rawValue.uppercased())_LIB"
         if let explicit = environment[key] {
             guard FileManager.default.fileExists(atPath: explicit) else {
@@ -31,11 +31,12 @@ public enum AllocatorLibrary {
         }
         throw RunnerError.unavailable(
             "allocator \(allocator) is not installed: no \(fileNames(allocator).joined(separator: " or ")) in \(directories.joined(separator: ", ")). "
-                + "Install \(allocator.debianPackage ?? "it") (Scripts/setup does), or set \(key)")
+                + "Install \(allocator.traits.debianPackages.isEmpty ? "it" : allocator.traits.debianPackages.joined(separator: " or ")) (Scripts/setup does), or set \(key)"
+        )
     }
 
     /// Whether the allocator can be used here.
     public static func isAvailable(_ allocator: AllocatorName) -> Bool {
-        (try? locate(allocator)) != nil || allocator == .glibc
+        (try? locate(allocator)) != nil || allocator.traits.libraryFileNames.isEmpty
     }
 }

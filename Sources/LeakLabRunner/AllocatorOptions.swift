@@ -1,7 +1,7 @@
 import LeakLabModel
 
 /// `--allocator-option KEY=VALUE`: release-policy knobs for the child's allocator, mapped onto
-/// the switch each allocator reads.
+/// the switches each allocator reads, as its ``AllocatorTraits/options`` table says:
 ///
 /// | allocator | keys | becomes |
 /// | --- | --- | --- |
@@ -52,7 +52,7 @@ public struct AllocatorOptions: Sendable, Equatable {
             let option = try Self.resolve(key)
             guard allocators.contains(option.allocator) else {
                 let runs = allocators.map(\.rawValue).joined(separator: ", ")
-                let passThrough = option.kind == .passThrough ? " (an unknown key is passed to jemalloc's MALLOC_CONF)" : ""
+                let passThrough = option.kind == .passThrough ? " (a key it does not know is passed on for \(option.allocator) to check)" : ""
                 throw .usage("--allocator-option \(key): a \(option.allocator) option\(passThrough), but this run uses \(runs)")
             }
             _ = try option.render(value, key: key)
@@ -68,19 +68,20 @@ public struct AllocatorOptions: Sendable, Equatable {
     /// - Throws: ``RunnerError/usage(_:)`` for a bad value.
     public func environment(for allocator: AllocatorName) throws(RunnerError) -> Settings {
         var settings = Settings()
+        let table = allocator.traits.options
         for (key, value) in entries.sorted(by: { $0.key < $1.key }) {
             let option = try Self.resolve(key)
             guard option.allocator == allocator else { continue }
             settings.applied[key] = value
             let rendered = try option.render(value, key: key)
             switch option.kind {
-            case .trimAtSettle: settings.trimAtSettle = rendered == "true"
+            case .childAction(.trimAtSettle): settings.trimAtSettle = rendered == "true"
             case .passThrough, .known:
-                switch allocator {
-                case .jemalloc: settings.mallocConf.append("\(option.name):\(rendered)")
-                case .glibc: settings.glibcTunables.append("glibc.malloc.\(option.name)=\(rendered)")
-                case .tcmalloc: settings.variables["TCMALLOC_\(option.name.uppercased())"] = rendered
-                case .mimalloc: settings.variables["MIMALLOC_\(option.name.uppercased())"] = rendered
+                switch table.delivery {
+                case .listed(let variable, let prefix, let separator, _):
+                    settings.listed[variable, default: []].append(prefix + option.name + separator + rendered)
+                case .variables(let prefix):
+                    settings.variables[prefix + option.name.uppercased()] = rendered
                 }
             }
         }
@@ -89,10 +90,10 @@ public struct AllocatorOptions: Sendable, Equatable {
 
     /// What the options do to one child.
     public struct Settings: Sendable, Equatable {
-        /// `k:v` entries appended to `MALLOC_CONF` (later entries win in jemalloc).
-        public var mallocConf: [String] = []
-        /// `glibc.malloc.k=v` entries appended to `GLIBC_TUNABLES`.
-        public var glibcTunables: [String] = []
+        /// Entries for variables that list them, by variable: `MALLOC_CONF` entries `k:v`,
+        /// `GLIBC_TUNABLES` entries `glibc.malloc.k=v`, appended to what the child already has
+        /// (later entries win in both).
+        public var listed: [String: [String]] = [:]
         /// Other environment variables (`TCMALLOC_RELEASE_RATE`, `MIMALLOC_…`).
         public var variables: [String: String] = [:]
         /// glibc: call `malloc_trim(0)` once the workload has settled.
@@ -108,8 +109,9 @@ extension AllocatorOptions {
     /// One option resolved to its allocator and the name that allocator knows it by.
     struct Option {
         enum Kind: Equatable {
-            case known(ValueKind)
-            case passThrough, trimAtSettle
+            case known(AllocatorOptionValue)
+            case passThrough
+            case childAction(AllocatorChildAction)
         }
         var allocator: AllocatorName
         var name: String
@@ -117,93 +119,54 @@ extension AllocatorOptions {
 
         /// The value as the allocator wants it, checked.
         func render(_ value: String, key: String) throws(RunnerError) -> String {
-            let valueKind: ValueKind
+            let valueKind: AllocatorOptionValue
             switch kind {
             case .known(let known): valueKind = known
-            case .trimAtSettle: valueKind = .bool
+            case .childAction: valueKind = .bool
             case .passThrough: valueKind = .text
             }
-            guard let rendered = valueKind.render(value, allocator: allocator) else {
+            guard let rendered = valueKind.render(value) else {
                 throw .usage("--allocator-option \(key)=\(value): \(allocator) \(name) takes \(valueKind.expected)")
             }
             return rendered
         }
     }
 
-    /// What a value must look like.
-    enum ValueKind: Equatable {
-        case bool, milliseconds, bytes, count, rate, text
-
-        var expected: String {
-            switch self {
-            case .bool: "true or false"
-            case .milliseconds: "milliseconds, an integer ≥ -1 (-1: never)"
-            case .bytes: "a size in bytes (e.g. 0, 131072, 128KiB)"
-            case .count: "a whole number ≥ 0"
-            case .rate: "a number ≥ 0 (0 never releases; the default is 1)"
-            case .text: "a value without ',', ':' or '='"
-            }
-        }
-
-        func render(_ value: String, allocator: AllocatorName) -> String? {
-            switch self {
-            case .bool: return ["true", "false"].contains(value) ? value : nil
-            case .milliseconds: return Int(value).flatMap { $0 >= -1 ? String($0) : nil }
-            case .bytes: return ByteSize.parse(value).map(String.init)
-            case .count: return Int(value).flatMap { $0 >= 0 ? String($0) : nil }
-            case .rate: return Double(value).flatMap { $0 >= 0 && $0.isFinite ? value : nil }
-            case .text: return value.contains(where: { ",:=".contains($0) }) ? nil : value
-            }
-        }
-    }
-
-    static let jemallocKeys: [String: ValueKind] = [
-        "dirty_decay_ms": .milliseconds, "muzzy_decay_ms": .milliseconds,
-        "background_thread": .bool, "tcache": .bool, "retain": .bool, "narenas": .count,
-    ]
-    static let glibcKeys: [String: ValueKind] = [
-        "trim_threshold": .bytes, "mmap_threshold": .bytes, "top_pad": .bytes,
-        "mmap_max": .count, "arena_max": .count, "tcache_count": .count,
-    ]
-    static let tcmallocKeys: [String: ValueKind] = [
-        "release_rate": .rate, "aggressive_decommit": .bool, "max_total_thread_cache_bytes": .bytes,
-    ]
-
-    /// Which allocator a key belongs to, and its name there.
+    /// Which allocator a key belongs to, and its name there: the allocator it names
+    /// (`glibc.trim_threshold`), else the first whose table knows it, in the order of
+    /// ``AllocatorName/allCases``, else the allocator that takes unknown unqualified keys.
     static func resolve(_ key: String) throws(RunnerError) -> Option {
         var name = key
         var named: AllocatorName?
         for allocator in AllocatorName.allCases where key.hasPrefix("\(allocator.rawValue).") {
             named = allocator
             name = String(key.dropFirst(allocator.rawValue.count + 1))
+            if let prefix = allocator.traits.options.qualifiedPrefix, name.hasPrefix(prefix) { name = String(name.dropFirst(prefix.count)) }
         }
-        if named == .glibc, name.hasPrefix("malloc.") { name = String(name.dropFirst("malloc.".count)) }
-        // Aliases: the mallopt names and the environment variable names.
-        let aliases = [
-            "M_TRIM_THRESHOLD": "trim_threshold", "M_MMAP_THRESHOLD": "mmap_threshold", "M_TOP_PAD": "top_pad",
-            "M_MMAP_MAX": "mmap_max", "M_ARENA_MAX": "arena_max", "TCMALLOC_RELEASE_RATE": "release_rate",
-            "trim_at_settle": "trim-at-settle",
-        ]
-        name = aliases[name] ?? name
         guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "_-.".contains($0) }) else {
             throw .usage("--allocator-option \(key): not an option name (letters, digits, '_', '-', '.')")
         }
-        if name == "trim-at-settle", named == nil || named == .glibc {
-            return Option(allocator: .glibc, name: name, kind: .trimAtSettle)
+        let candidates = named.map { [$0] } ?? AllocatorName.allCases
+        for allocator in candidates {
+            let table = allocator.traits.options
+            let known = table.aliases[name] ?? name
+            if let action = table.childActions[known] { return Option(allocator: allocator, name: known, kind: .childAction(action)) }
+            if let kind = table.known[known] { return Option(allocator: allocator, name: known, kind: .known(kind)) }
         }
-        let tables: [(AllocatorName, [String: ValueKind])] = [(.jemalloc, jemallocKeys), (.glibc, glibcKeys), (.tcmalloc, tcmallocKeys)]
-        for (allocator, table) in tables where named == nil || named == allocator {
-            if let kind = table[name] { return Option(allocator: allocator, name: name, kind: .known(kind)) }
+        if let named {
+            switch named.traits.options.unknownKeys {
+            case .refused(let noun):
+                let table = named.traits.options
+                let known = (table.known.keys.sorted() + table.childActions.keys.sorted()).joined(separator: ", ")
+                throw .usage("--allocator-option \(key): \(named) has no \(noun) '\(name)'; it takes \(known)")
+            case .passedThrough:
+                // It checks its own settings (jemalloc's MALLOC_CONF) or reads its own variables.
+                return Option(allocator: named, name: name, kind: .passThrough)
+            }
         }
-        switch named {
-        case .glibc?:
-            let known = (glibcKeys.keys.sorted() + ["trim-at-settle"]).joined(separator: ", ")
-            throw .usage("--allocator-option \(key): glibc has no malloc tunable '\(name)'; it takes \(known)")
-        case let allocator?:
-            // jemalloc checks MALLOC_CONF itself; tcmalloc and mimalloc read TCMALLOC_*/MIMALLOC_* variables.
-            return Option(allocator: allocator, name: name, kind: .passThrough)
-        case nil:
-            return Option(allocator: .jemalloc, name: name, kind: .passThrough)
+        guard let taker = AllocatorName.allCases.first(where: { $0.traits.options.unknownKeys == .passedThrough(unqualified: true) }) else {
+            throw .usage("--allocator-option \(key): no allocator has an option '\(name)'")
         }
+        return Option(allocator: taker, name: name, kind: .passThrough)
     }
 }

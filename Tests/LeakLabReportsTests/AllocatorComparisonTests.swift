@@ -103,7 +103,7 @@ import Testing
 
     @Test func mimallocGetsTheNoteThatItCountsNoBytes() {
         let comparison = AllocatorComparison(configurations: [.init(name: "mimalloc", allocator: .mimalloc)], runs: [])
-        #expect(comparison.notes.contains(AllocatorComparison.mimallocNote))
+        #expect(comparison.notes.contains(AllocatorTraits.mimalloc.comparisonNote!))
     }
 
     @Test func aRunServedByAnotherAllocatorIsAMismatch() {

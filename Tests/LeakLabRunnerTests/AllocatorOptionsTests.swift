@@ -36,14 +36,14 @@ import Testing
     @Test func jemallocOptionsBecomeMallocConfEntries() throws {
         let settings = try options("dirty_decay_ms=0", "muzzy_decay_ms=-1", "background_thread=true", "tcache=false", "narenas=1")
             .environment(for: .jemalloc)
-        #expect(settings.mallocConf == ["background_thread:true", "dirty_decay_ms:0", "muzzy_decay_ms:-1", "narenas:1", "tcache:false"])
-        #expect(settings.glibcTunables.isEmpty && settings.variables.isEmpty && !settings.trimAtSettle)
+        #expect(settings.listed["MALLOC_CONF"] == ["background_thread:true", "dirty_decay_ms:0", "muzzy_decay_ms:-1", "narenas:1", "tcache:false"])
+        #expect(settings.listed["GLIBC_TUNABLES"] == nil && settings.variables.isEmpty && !settings.trimAtSettle)
         #expect(settings.applied.count == 5)
     }
 
     @Test func anUnknownKeyPassesThroughToJemallocOnly() throws {
         let options = try options("percpu_arena=percpu")
-        #expect(try options.environment(for: .jemalloc).mallocConf == ["percpu_arena:percpu"])
+        #expect(try options.environment(for: .jemalloc).listed["MALLOC_CONF"] == ["percpu_arena:percpu"])
         #expect(try options.environment(for: .glibc).applied.isEmpty)
         let message = usageMessage { try options.validate(for: [.glibc, .tcmalloc]) }
         #expect(message?.contains("percpu_arena") == true && message?.contains("jemalloc") == true)
@@ -53,10 +53,10 @@ import Testing
         let settings = try options("trim_threshold=128KiB", "M_MMAP_THRESHOLD=65536", "glibc.malloc.arena_max=2").environment(for: .glibc)
         // In the order of the keys as given, sorted: stable environments from run to run.
         #expect(
-            settings.glibcTunables == [
+            settings.listed["GLIBC_TUNABLES"] == [
                 "glibc.malloc.mmap_threshold=65536", "glibc.malloc.arena_max=2", "glibc.malloc.trim_threshold=131072",
             ])
-        #expect(settings.mallocConf.isEmpty)
+        #expect(settings.listed["MALLOC_CONF"] == nil)
     }
 
     @Test func trimAtSettleIsAGlibcFlagForTheChild() throws {

@@ -10,6 +10,8 @@
 ///   up to 20 % less; 16 B more per block is allowed for the classes the two place differently.
 /// - jemalloc and mimalloc (which keeps no byte counts) need no band.
 ///
+/// Each allocator's band is its ``AllocatorTraits/sizeClassBand``.
+///
 /// Measured over the catalogue (`compare-allocators`, glibc with its cache off): glibc +16 B on
 /// `retain-cycle/strong-self` (48 B declared), +17.7 on a 64 B block, −20 % on an 80 KiB slice;
 /// tcmalloc −7.6 % on a 848 B thread stack record.
@@ -21,10 +23,7 @@ public enum SizeClassRounding {
     ///   - allocator: the allocator that counted.
     public static func band(bytes: Double, objects: Double, countedBy allocator: AllocatorName) -> (below: Double, above: Double) {
         let blocks = max(0, objects.rounded(.up))
-        switch allocator {
-        case .jemalloc, .mimalloc: return (0, 0)
-        case .glibc: return (0.2 * abs(bytes), 24 * blocks)
-        case .tcmalloc: return (0.2 * abs(bytes), 16 * blocks)
-        }
+        let band = allocator.traits.sizeClassBand
+        return (band.belowShare * abs(bytes), band.abovePerBlock * blocks)
     }
 }

@@ -1,49 +1,33 @@
 /// The allocators a child can run under. glibc is the default malloc (nothing preloaded); the
 /// others are preloaded with `LD_PRELOAD`.
 ///
-/// The one description of each allocator the rest derives from: its package, its libraries (what
-/// `AllocatorLibrary` looks for, what `ChildEnvironment` drops from a user's preloads, how
-/// `AllocatorDetection` names the library that serves `malloc`). Exhaustive switches elsewhere
-/// (probes, options, size-class rounding) make the compiler list what a new one needs.
+/// The name is all a run records; what the lab knows of each allocator is its
+/// ``AllocatorTraits`` (one file each in this folder), and every list of allocators, libraries,
+/// packages, options and presets is derived from them. Adding an allocator: a case here, its line
+/// in ``traits``, its `AllocatorTraits+Name.swift`, and — only if it keeps counters — its probe in
+/// the child (docs/architecture.md, "Adding an allocator").
 public enum AllocatorName: String, Codable, Sendable, CaseIterable, CustomStringConvertible {
-    case jemalloc, glibc, mimalloc, tcmalloc
+    case jemalloc, glibc, tcmalloc, mimalloc
     public var description: String { rawValue }
 
-    /// The shared objects its Debian packages install, in the order to look for them; none for
-    /// glibc, whose malloc is the C library's own.
-    public var libraryFileNames: [String] {
+    /// What the lab knows of it: the registry of ``AllocatorTraits``.
+    public var traits: AllocatorTraits {
         switch self {
-        case .jemalloc: ["libjemalloc.so.2", "libjemalloc.so"]
-        case .glibc: []
-        case .mimalloc: ["libmimalloc.so.2", "libmimalloc.so"]
-        case .tcmalloc: ["libtcmalloc_minimal.so.4", "libtcmalloc.so.4", "libtcmalloc_minimal.so", "libtcmalloc.so"]
+        case .jemalloc: .jemalloc
+        case .glibc: .glibc
+        case .tcmalloc: .tcmalloc
+        case .mimalloc: .mimalloc
         }
     }
 
     /// Whether the library at `path` is this allocator's, by its file name (`libjemalloc.so.2`,
     /// glibc's `libc.so.6`).
-    public func ownsLibrary(_ path: String) -> Bool {
-        let file = path.split(separator: "/").last.map(String.init) ?? path
-        switch self {
-        case .glibc: return file.hasPrefix("libc.so") || file.hasPrefix("libc-")
-        case .jemalloc, .mimalloc, .tcmalloc: return file.contains(rawValue)
-        }
-    }
+    public func ownsLibrary(_ path: String) -> Bool { traits.ownsLibrary(path) }
 
     /// The allocator whose library `path` is, if any.
     public init?(library path: String) {
         guard let found = Self.allCases.first(where: { $0.ownsLibrary(path) }) else { return nil }
         self = found
-    }
-
-    /// The Debian package that provides the shared library, for messages and Scripts.
-    public var debianPackage: String? {
-        switch self {
-        case .jemalloc: "libjemalloc2"
-        case .glibc: nil
-        case .mimalloc: "libmimalloc2.0"
-        case .tcmalloc: "libgoogle-perftools4 or libtcmalloc-minimal4"
-        }
     }
 }
 

@@ -26,6 +26,7 @@ public enum Host {
         ResourceLimits.dieWithRunner()
         MallocTrace.startIfRequested()
         signal(SIGPIPE, SIG_IGN)
+        if arguments.count == 3, arguments[1] == PluginCheckProtocol.argument { PluginCheck.run(path: arguments[2]) }
         guard arguments.count == 2, let data = arguments[1].data(using: .utf8),
             let request = try? JSONDecoder().decode(RunRequest.self, from: data)
         else {

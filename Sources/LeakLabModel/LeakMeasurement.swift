@@ -38,6 +38,21 @@ public enum LeakMeasurement {
         return Statistics.robustSlope(points)
     }
 
+    /// How fast the envelope of `metric` rises between workload iterations `from` and `to`, per
+    /// iteration: the window is cut in two halves, and the smaller of the rises of its maximum and
+    /// of its minimum from the first half to the second is spread over the iterations between the
+    /// halves' middles. A leak lifts both the peaks and the troughs; a sawtooth that fills and is
+    /// cleared lifts neither, however steep each tooth. `nil` with fewer than 4 samples a half.
+    public static func envelopeRate(_ metric: LeakMetric, in trace: Trace, from: Int, to: Int) -> Double? {
+        let middle = from + (to - from) / 2
+        let points = window(trace, from: from, to: to).compactMap { sample in value(metric, in: sample).map { (sample.iteration, $0) } }
+        let first = points.filter { $0.0 < middle }.map(\.1), second = points.filter { $0.0 >= middle }.map(\.1)
+        guard first.count >= 4, second.count >= 4, let firstMax = first.max(), let firstMin = first.min(),
+            let secondMax = second.max(), let secondMin = second.min()
+        else { return nil }
+        return min(secondMax - firstMax, secondMin - firstMin) / Double(max(1, (to - from) / 2))
+    }
+
     /// The mean growth per iteration of `metric` between workload iterations `from` and `to`: the
     /// difference of the samples nearest those points over the iterations between them. Unlike
     /// ``slope(_:in:from:to:)`` it counts every step, so growth in a part of the window shows.

@@ -94,6 +94,10 @@ public struct RunRecord: Codable, Sendable, Equatable {
 
     /// `scenario/variant`.
     public var key: String { "\(scenario)/\(variant)" }
+
+    /// Whether the run ended as its variant declares (``GroundTruth/expectedOutcome``): a crash a
+    /// variant declares is as expected, a timeout it does not declare is not.
+    public var endedAsDeclared: Bool { outcome.rawValue == truth.expectedOutcome.rawValue }
 }
 
 /// Limits on one child. Going over memory, open files or threads ends the run as

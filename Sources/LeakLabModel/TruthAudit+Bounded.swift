@@ -22,16 +22,23 @@ extension TruthAudit {
             // the runtime): judged only where there is real non-heap growth to judge.
             if metric == .nonHeapBytes, grown < 4 * allowance, truth.perIteration.nonHeapBytes == 0 { continue }
             // Held: little added in the second half, and no steady rate there either (a slow
-            // linear leak can add less than the allowance and still never stop).
+            // linear leak can add less than the allowance and still never stop). A steady rate is
+            // one the robust slope sees, unless the envelope stays put: a sawtooth (fill, clear,
+            // fill again) has a rising slope within each tooth and still never grows.
+            let limit = max(truth.tolerance[metric], metric.isCount ? 0 : 1)
             let lateSlope = LeakMeasurement.slope(metric, in: run.trace, from: run.workloadIterations / 2) ?? 0
-            let held = lateGrowth <= allowance && lateSlope <= max(truth.tolerance[metric], metric.isCount ? 0 : 1)
+            let envelope = LeakMeasurement.envelopeRate(metric, in: run.trace, from: run.workloadIterations / 2, to: run.workloadIterations)
+            let steady = lateSlope > limit && (envelope.map { $0 > limit } ?? true)
+            let held = lateGrowth <= allowance && !steady
             let givenBack = kept <= max(allowance, grown * 0.2)
+            let envelopeText = envelope.map { ", its peaks and troughs \(figure($0))/iteration" } ?? ""
             checks.append(
                 Check(
                     name: "\(metric.rawValue) bounded\(label)",
                     measured:
-                        "\(figure(lateGrowth)) added in the second half (\(figure(lateSlope))/iteration); \(figure(kept)) of \(figure(grown)) kept after settle",
-                    declared: "at most \(figure(allowance)) added late, or given back", passed: held || givenBack))
+                        "\(figure(lateGrowth)) added in the second half (\(figure(lateSlope))/iteration\(envelopeText)); \(figure(kept)) of \(figure(grown)) kept after settle",
+                    declared: "at most \(figure(allowance)) added late at no steady rate (≤ \(figure(limit))/iteration), or given back",
+                    passed: held || givenBack))
         }
         guard case .bounded(let cap, let reachedBy) = truth.shape else { return checks }
         if cap.bytes > 0, let peak = peakGrowth(.bytes, in: run.trace) {

@@ -12,7 +12,7 @@ public final class ProbeSet {
     public let probes: [any Probe]
     /// The allocator probes, one per allocator that keeps counters the lab reads. A test checks
     /// this list against the `*Probe.swift` files that conform to ``AllocatorProbe``.
-    public static let allocatorProbes: [any AllocatorProbe.Type] = [JemallocProbe.self, GlibcProbe.self, TcmallocProbe.self]
+    public static var allocatorProbes: [any AllocatorProbe.Type] { [JemallocProbe.self, GlibcProbe.self, TcmallocProbe.self] }
     /// The probe of the allocator that serves `malloc`, if it has one.
     public let allocatorProbe: (any AllocatorProbe)?
     /// Set when jemalloc serves malloc (the probe benchmark reads its statistics one by one).

@@ -25,4 +25,23 @@ public enum AllocatorMessages {
     public static func warn(about records: [RunRecord]) {
         for line in lines(in: records) { Terminal.warn("the allocator said: \(line) (an unknown or malformed allocator option?)") }
     }
+
+    /// Says once per allocator setting when its counts were not exact
+    /// (``AllocatorTraits/countsExactly``): a `--malloc-conf` without `tcache:false` replaces the
+    /// exact default, and truths were not measured that way. (`compare-allocators` says it in
+    /// its notes instead.)
+    public static func warnApproximateCounts(in records: [RunRecord]) {
+        var warned = Set<String>()
+        for record in records {
+            guard let allocator = record.allocator.active,
+                !allocator.traits.countsExactly(record.allocatorOptions ?? [:], record.mallocConf)
+            else { continue }
+            let setting = "\(allocator) \(record.mallocConf.map { "MALLOC_CONF=\($0)" } ?? "")"
+            guard warned.insert(setting).inserted else { continue }
+            let exact = record.mallocConf != nil ? ["MALLOC_CONF=\(AllocatorConfiguration.exactJemallocConf)"] : allocator.traits.options.exactCountEntries
+            Terminal.warn(
+                "\(setting.trimmingCharacters(in: .whitespaces)): its cache of freed blocks is on, so allocated bytes and malloc/free counts are approximate\(exact.isEmpty ? "" : " (\(exact.joined(separator: ", ")) counts exactly)")"
+            )
+        }
+    }
 }

@@ -161,6 +161,12 @@ public enum UntrustedText {
         return String(scalars)
     }
 
+    /// ``clean(_:)`` for a one-line listing: line breaks and tabs become spaces, so a plugin's
+    /// multi-line title cannot print a line that looks like an entry of its own.
+    public static func line(_ text: String) -> String {
+        String(clean(text).map { $0.isNewline || $0 == "\t" ? " " : $0 })
+    }
+
     private static func skipEscapeSequence(_ iterator: inout String.UnicodeScalarView.Iterator) {
         guard let introducer = iterator.next() else { return }
         switch introducer {

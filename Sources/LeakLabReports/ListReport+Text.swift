@@ -12,14 +12,14 @@ public enum ListText {
         }
         var lines: [String] = []
         for plugin in document.plugins {
-            lines.append(Terminal.style(UntrustedText.clean(plugin.name), "1") + "  \(plugin.path)  (API v\(plugin.apiVersion))")
+            lines.append(Terminal.style(UntrustedText.line(plugin.name), "1") + "  \(plugin.path)  (API v\(plugin.apiVersion))")
             for scenario in document.scenarios where scenario.plugin == plugin.name {
-                lines.append(UntrustedText.clean("  \(scenario.id)  [\(scenario.pattern)]  \(scenario.title)"))
+                lines.append(UntrustedText.line("  \(scenario.id)  [\(scenario.pattern)]  \(scenario.title)"))
                 let width = max(30, scenario.variants.map(\.name.count).max() ?? 0)
                 for variant in scenario.variants {
                     let name = variant.name.padding(toLength: width, withPad: " ", startingAt: 0)
                     let role = variant.role.padding(toLength: 6, withPad: " ", startingAt: 0)
-                    lines.append(UntrustedText.clean("    \(name) \(role) \(variant.truth.headline)\(perIteration(variant.truth))"))
+                    lines.append(UntrustedText.line("    \(name) \(role) \(variant.truth.headline)\(perIteration(variant.truth))"))
                 }
             }
         }

@@ -17,18 +17,19 @@ public enum JSONOutput {
         String(decoding: try encoder().encode(value), as: UTF8.self)
     }
 
-    /// Writes the document to `path` atomically.
+    /// Writes the document to `path` (see ``write(_:to:)-(Data,_)``).
     /// - Throws: `RunnerError.usage` naming the file when it cannot be written.
     public static func write<T: Encodable>(_ value: T, to path: String) throws {
         let data = try encoder().encode(value)
         try write(data, to: path)
     }
 
-    /// Writes text (JUnit XML, HTML) or data to `path` atomically.
+    /// Writes text (JUnit XML, HTML) or data to `path`: atomically to a file, through a device
+    /// or FIFO, never replacing one (``ReportFile``).
     /// - Throws: `RunnerError.usage` naming the file when it cannot be written.
     public static func write(_ data: Data, to path: String) throws {
         do {
-            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+            try ReportFile.write(data, to: path)
         } catch {
             throw RunnerError.usage("cannot write \(path): \(error.localizedDescription)")
         }

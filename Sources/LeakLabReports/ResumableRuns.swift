@@ -55,7 +55,11 @@ public struct ResumableRuns {
     /// order: journaled runs are taken from the journal.
     /// - Throws: when the journal cannot be read or written.
     public func run(_ plans: [RunPlan], detectors: [any LeakDetector]) throws -> [Result<RunRecord, RunnerError>] {
-        let journalPath = json.map { $0 + ".journal.jsonl" }
+        // A report written through a device or FIFO (`--json /dev/stdout`) has no journal beside it.
+        let journalPath = json.flatMap { path -> String? in
+            if case .special = ReportFile.kind(of: path) { return nil }
+            return ReportFile.target(of: path) + ".journal.jsonl"
+        }
         var journaled: [String: RunRecord] = [:]
         if resume, let journalPath {
             let contents = try RunJournal.read(path: journalPath)

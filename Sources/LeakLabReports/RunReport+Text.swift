@@ -35,7 +35,8 @@ public enum RunTextReport {
         for (metric, name) in curveMetrics {
             let values = record.samples.compactMap { $0[metric].map(Double.init) }
             guard let first = values.first, let last = values.last else {
-                lines.append("  \(name.padding(toLength: 10, withPad: " ", startingAt: 0)) (not measured by this allocator)")
+                let why = record.samples.isEmpty ? "no samples: the run ended before its first" : "not measured by this allocator"
+                lines.append("  \(name.padding(toLength: 10, withPad: " ", startingAt: 0)) (\(why))")
                 continue
             }
             let curve = Sparkline.render(values, width: 48, range: ranges[metric])

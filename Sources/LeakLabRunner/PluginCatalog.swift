@@ -32,7 +32,9 @@ public struct PluginCatalog: Sendable {
     ///   - userDirectories: `--plugins DIR` options and `LEAKLAB_PLUGIN_PATH` entries.
     /// - Throws: ``RunnerError/usage(_:)`` when a user directory does not exist or is a file, or
     ///   two plugins have the same name or provide the same scenario id.
-    public init(defaultDirectory: String?, userDirectories: [String]) throws(RunnerError) {
+    ///   - host: the `leaklab-host` that opens each user plugin in a child first
+    ///     (``PluginPreflight``); a plugin that crashes or exits it is refused by name.
+    public init(defaultDirectory: String?, userDirectories: [String], host: String = Paths.executableDirectory + "/leaklab-host") throws(RunnerError) {
         var seen = Set<String>()
         var sources: [(directory: String, isDefault: Bool)] = []
         if let defaultDirectory { sources.append((defaultDirectory, true)) }
@@ -54,6 +56,10 @@ public struct PluginCatalog: Sendable {
             for path in Self.libraries(in: directory) {
                 let real = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
                 guard seen.insert(real).inserted else { continue }
+                if !isDefault, let refusal = PluginPreflight.check(path, host: host) {
+                    refused.append(refusal)
+                    continue
+                }
                 do {
                     let manifest = try PluginLoader.load(path: path)
                     plugins.append(Plugin(name: manifest.name, path: path, apiVersion: manifest.apiVersion, scenarios: manifest.scenarios))

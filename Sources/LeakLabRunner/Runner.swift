@@ -135,6 +135,16 @@ public struct Runner: Sendable {
     ]
 
     /// Decides the outcome from how the child ended and what it said.
+    /// The reason in the Swift runtime's crash report (`*** Program crashed: Bad pointer
+    /// dereference at 0x0 ***`), if the child's output holds one.
+    public static func crashReport(in output: String) -> String? {
+        guard let start = output.range(of: "*** Program crashed: ") else { return nil }
+        let rest = output[start.upperBound...]
+        let line = rest.prefix { $0 != "\n" }
+        let reason = line.hasSuffix(" ***") ? line.dropLast(4) : line
+        return String(reason.prefix(200))
+    }
+
     static func classify(
         termination: ChildProcess.Termination, finished: Bool, failure: (phase: Phase, message: String)?,
         samples: [Sample], budgets: Budgets, containment: Containment = Containment(), output: String = ""
@@ -203,6 +213,12 @@ public struct Runner: Sendable {
             )
         }
         if termination.exitStatus == 0 && finished {
+            if let report = Self.crashReport(in: output) {
+                return (
+                    .completed,
+                    "the Swift runtime printed a crash report (\(report)) and the process carried on: a signal the code raised itself (raise, kill) was handled by the runtime's backtracer and returned; a real fault would have ended the run as crashed"
+                )
+            }
             return (.completed, nil)
         }
         if termination.exitStatus == ChildChannel.channelClosedStatus {

@@ -76,15 +76,19 @@ struct PowerCommand: ParsableCommand {
 
     /// The sweep the options describe.
     func sweep() throws -> PowerSweep {
-        func list<T>(_ text: String, _ name: String, _ parse: (String) -> T?) throws -> [T] {
+        /// `text` as a comma-separated list of numbers, each accepted by `parse`; `rule` says which are.
+        func list<T>(_ text: String, _ name: String, rule: String, _ parse: (String) -> T?) throws -> [T] {
             let values = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-            let parsed = values.compactMap(parse)
-            guard !parsed.isEmpty, parsed.count == values.count else { throw ValidationError("--\(name): '\(text)' is not a comma-separated list of numbers") }
-            return parsed
+            for value in values where parse(value) == nil {
+                throw ValidationError(
+                    "--\(name) \(text): '\(value)' is not \(rule); give a comma-separated list, e.g. --\(name) \(name == "rates" ? "16,256" : name == "iterations" ? "500,2000" : "0,4")"
+                )
+            }
+            return values.compactMap(parse)
         }
-        let rates = try list(rates, "rates") { Double($0).flatMap { $0 > 0 ? $0 : nil } }
-        let iterations = try list(iterations, "iterations") { Int($0).flatMap { $0 >= 8 ? $0 : nil } }
-        let noise = try list(noise, "noise") { Int($0).flatMap { $0 >= 0 ? $0 : nil } }
+        let rates = try list(rates, "rates", rule: "a number of bytes above 0") { Double($0).flatMap { $0 > 0 && $0.isFinite ? $0 : nil } }
+        let iterations = try list(iterations, "iterations", rule: "a whole number of at least 8") { Int($0).flatMap { $0 >= 8 ? $0 : nil } }
+        let noise = try list(noise, "noise", rule: "a whole number of 0 or more") { Int($0).flatMap { $0 >= 0 ? $0 : nil } }
         return PowerSweep(rates: rates, iterations: iterations, noise: noise, repeats: `repeat`)
     }
 

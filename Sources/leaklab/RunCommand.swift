@@ -81,6 +81,7 @@ struct RunCommand: ParsableCommand {
         }
         print(RunTextReport.render(records, fullCensus: tasks))
         AllocatorMessages.warn(about: records)
+        AllocatorMessages.warnApproximateCounts(in: records)
         for text in attributions { print(text) }
         if let html { try HTMLReport.write(HTMLReport.runPage(records, entry: entry), to: html) }
         let incomplete = records.filter { $0.outcome != .completed }

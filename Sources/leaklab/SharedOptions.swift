@@ -124,33 +124,45 @@ enum AllocatorList {
 /// Where a report will be written, checked before any child runs, so a campaign's results are
 /// not lost at the end to a path that cannot take them.
 enum ReportPath {
-    /// - Throws: `ValidationError` when `path` is a directory, or its directory is missing or not
-    ///   writable, or the file exists and is not writable.
+    /// - Throws: `ValidationError` when `path` is empty or a directory, or a file cannot be
+    ///   created beside it (the report is written to a temporary file there and renamed: a
+    ///   missing or read-only directory, `/proc`), or it exists and is not writable. A device or
+    ///   FIFO (`/dev/stdout`) is written through and must only be writable; a symbolic link is
+    ///   judged by its target (``ReportFile``).
     static func check(_ path: String?, option: String) throws {
         guard let path else { return }
         guard !path.isEmpty else { throw ValidationError("\(option) needs a file name (got an empty one)") }
         let files = FileManager.default
-        var isDirectory: ObjCBool = false
-        if files.fileExists(atPath: path, isDirectory: &isDirectory) {
-            guard !isDirectory.boolValue else {
-                let example = "report." + (option == "--junit" ? "xml" : option == "--html" ? "html" : "json")
-                throw ValidationError(
-                    "\(option) \(path) is a directory; give a file to write, e.g. \(option) \((path as NSString).appendingPathComponent(example))")
-            }
-            guard files.isWritableFile(atPath: path) else { throw ValidationError("\(option) \(path): the file is not writable") }
+        switch ReportFile.kind(of: path) {
+        case .directory:
+            let example = "report." + (option == "--junit" ? "xml" : option == "--html" ? "html" : "json")
+            throw ValidationError(
+                "\(option) \(path) is a directory; give a file to write, e.g. \(option) \((path as NSString).appendingPathComponent(example))")
+        case .special(let what):
+            guard files.isWritableFile(atPath: path) else { throw ValidationError("\(option) \(path) is \(what) that is not writable") }
             return
+        case .regular:
+            guard files.isWritableFile(atPath: path) else { throw ValidationError("\(option) \(path): the file is not writable") }
+        case .missing:
+            break
         }
-        let parent = (path as NSString).deletingLastPathComponent
+        let target = ReportFile.target(of: path)
+        let parent = (target as NSString).deletingLastPathComponent
         let directory = parent.isEmpty ? "." : parent
+        var isDirectory: ObjCBool = false
         guard files.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw ValidationError("\(option) \(path): the directory \(directory) does not exist; create it first")
         }
         guard files.isWritableFile(atPath: directory) else { throw ValidationError("\(option) \(path): the directory \(directory) is not writable") }
-        // Created and removed again: only creating tells (root may "write" to /proc, and cannot).
-        guard files.createFile(atPath: path, contents: nil) else {
-            throw ValidationError("\(option) \(path): cannot create a file in \(directory)")
+        // A file created and removed again: only creating one tells (root may "write" to /proc,
+        // and cannot create a file there).
+        let probe = (directory as NSString).appendingPathComponent(".leaklab-write-check-\(getpid())")
+        guard files.createFile(atPath: probe, contents: nil) else {
+            throw ValidationError(
+                "\(option) \(path): cannot create a file in \(directory) (reports are written to a new file there and renamed into place); choose another directory"
+            )
         }
-        try? files.removeItem(atPath: path)
+        try? files.removeItem(atPath: probe)
     }
 
     /// An input file (a baseline, a shard's JSON) that must exist and be a readable file.

@@ -49,8 +49,8 @@ import Testing
         (["compare-allocators", "retain-cycle", "--json", ""], "--json needs a file name"),
         (["audit", "retain-cycle", "--json", "/proc/leaklab-test.json"], "cannot create a file in /proc"),
         (["validate", "retain-cycle", "--baseline", "/tmp"], "--baseline /tmp is a directory"),
-        (["power", "--iterations", "8,,9"], "is not a comma-separated list"),
-        (["power", "--rates", "-1"], "--rates: '-1'"),
+        (["power", "--iterations", "8,,9"], "is not a whole number of at least 8"),
+        (["power", "--rates", "-1"], "--rates -1: '-1' is not a number of bytes above 0"),
         (["compare-allocators", "retain-cycle", "--config", "jemalloc:glibc"], "is the name of a jemalloc preset"),
         (["list", "--plugins", "/etc/hostname"], "takes directories, and /etc/hostname is a file: pass the directory that holds it (/etc)"),
     ])
@@ -104,6 +104,50 @@ import Testing
         #expect(warnings.contains { $0.contains("plugin refused") && $0.contains(junk) }, "\(result.stderr)")
         #expect(warnings.contains { $0.contains(notAPlugin) && $0.contains("leaklab_plugin_v1") }, "\(result.stderr)")
         #expect(warnings.contains { $0.contains(future) && $0.contains("version 99") && $0.contains("Rebuild") }, "\(result.stderr)")
+    }
+
+    /// A plugin that aborts, crashes or exits while it is opened is refused by name; the lab and
+    /// the other plugins carry on (PluginPreflight opens it in a throw-away child first).
+    @Test func aPluginThatCrashesOrExitsWhileOpenedIsRefusedAndTheLabCarriesOn() throws {
+        let directory = try Directory()
+        let aborts = try directory.compile(
+            "libaborts.so", "#include <stdlib.h>\n__attribute__((constructor)) static void boom(void) { abort(); }\n")
+        let exits = try directory.compile(
+            "libexits.so", "#include <stdlib.h>\n__attribute__((constructor)) static void bye(void) { exit(0); }\n")
+        let badPointer = try directory.compile(
+            "libbadpointer.so",
+            """
+            #include <stdint.h>
+            void *leaklab_plugin_v1(uint32_t *version) { *version = 2; return (void *)0x1234; }
+            """)
+        let result = try CLI.run(["list", "--plugins", directory.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("blocked-tasks"), "the built-in plugins still load")
+        let warnings = result.stderr.split(separator: "\n").map(String.init)
+        #expect(warnings.contains { $0.contains(aborts) && $0.contains("crashed") && $0.contains("Aborted") }, "\(result.stderr)")
+        #expect(warnings.contains { $0.contains(exits) && $0.contains("status 0") }, "\(result.stderr)")
+        #expect(warnings.contains { $0.contains(badPointer) && $0.contains("crashed") }, "\(result.stderr)")
+    }
+
+    /// `--json` through a device or a symbolic link: the device stays a device, the link a link
+    /// whose target gets the report; a file that cannot be created beside the path (`/proc`) is
+    /// refused before any child runs.
+    @Test func aReportPathThatIsADeviceOrALinkIsWrittenThroughNeverReplaced() throws {
+        let directory = try Directory()
+        let run = ["run", "retain-cycle/weak-self", "--iterations", "100", "--quiet"]
+        let toNull = try CLI.run(run + ["--json", "/dev/null"])
+        #expect(toNull.status == 0, "\(toNull.stderr)")
+        #expect(ReportFileKind.isCharacterDevice("/dev/null"), "/dev/null must still be a device")
+        let target = try directory.write("target.json", "{}")
+        let link = "\(directory.path)/link.json"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        let viaLink = try CLI.run(run + ["--json", link])
+        #expect(viaLink.status == 0, "\(viaLink.stderr)")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == target, "the link is kept")
+        #expect(try String(contentsOfFile: target, encoding: .utf8).contains("\"schema\""), "the target holds the report")
+        let toProc = try CLI.run(run + ["--json", "/proc/version"])
+        #expect(toProc.status == 2 && toProc.stderr.contains("cannot create a file in /proc"), "\(toProc.stderr)")
+        #expect(!toProc.stdout.contains("truth"), "nothing ran")
     }
 
     @Test func aScenarioWhoseSetUpThrowsFailsWithTheErrorAndTheOtherRunsGoOn() throws {
@@ -172,5 +216,12 @@ import Testing
         #expect(text.contains("confidence"), "the failure says which field lies: \(text.prefix(2_000))")
         #expect(text.contains("/nonexistent/detector"), "the missing program is named")
         #expect(text.contains("\"detector\" : \"trend\""), "the built-in still judges")
+    }
+}
+
+/// What is at a path, without following the lab's own code.
+enum ReportFileKind {
+    static func isCharacterDevice(_ path: String) -> Bool {
+        (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeCharacterSpecial
     }
 }

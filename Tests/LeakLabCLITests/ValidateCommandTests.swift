@@ -40,6 +40,21 @@ import Testing
         #expect(journal.split(separator: "\n").count == 9, "every finished run is journaled")
     }
 
+    /// A run that did not end as its variant declares (here: timed out) fails the gate with exit 1
+    /// after every report is written; runs that end as declared (even crashes) do not.
+    @Test func aRunThatDidNotEndAsDeclaredExitsOneAfterWritingTheReport() throws {
+        try MisbehavingPlugin.requireBuilt()
+        let json = CLI.temporaryFile("timeout.json")
+        defer { for file in [json, json + ".journal.jsonl"] { try? FileManager.default.removeItem(atPath: file) } }
+        let result = try CLI.run([
+            "validate", "misbehaving-polite", "--plugins", MisbehavingPlugin.directory, "--time-budget", "1", "--detectors", "trend", "--json", json,
+            "--quiet",
+        ])
+        #expect(result.status == 1, "exit \(result.status): \(result.stderr)")
+        #expect(result.stderr.contains("did not end as their variants declare") && result.stderr.contains("timed-out"), "\(result.stderr)")
+        #expect(try document(json)["runs"] as? [Any] != nil, "the report is written")
+    }
+
     @Test func aDetectorProgramIsScoredAndBrokenOnesFailWithoutStoppingValidate() throws {
         let directory = NSTemporaryDirectory() + "leaklab-detectors-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

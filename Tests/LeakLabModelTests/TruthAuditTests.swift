@@ -87,6 +87,16 @@ import Testing
         #expect(!failed(TruthAudit.checks(for: givenBack, mutation: .boundedToLeak)).isEmpty)
     }
 
+    /// A buffer that fills for 300 iterations and is cleared (an outside plugin's decoy): each
+    /// tooth rises steeply, yet the peaks and troughs stay put, so it is bounded; the same teeth
+    /// on a slow leak lift both, and are not.
+    @Test func aSawtoothIsBoundedAndASawtoothOnALeakIsNot() {
+        let sawtooth = evidence(.bounded(), bytes: { 512 * ($0 % 300) })
+        #expect(failed(TruthAudit.checks(for: sawtooth)).isEmpty, "\(TruthAudit.checks(for: sawtooth).filter { !$0.passed })")
+        let onALeak = evidence(.bounded(), bytes: { 512 * ($0 % 300) + 12 * $0 })
+        #expect(failed(TruthAudit.checks(for: onALeak)).contains("bytes bounded at 4000 it."))
+    }
+
     @Test func everyVariantEndsAsItDeclares() {
         let crashed = TruthAudit.Evidence(primary: run(.clean(), bytes: { _ in 0 }, outcome: .crashed))
         let checks = TruthAudit.checks(for: crashed)

@@ -12,7 +12,9 @@ public enum PluginLoader {
     /// Loads the plugin at `path`; every failure says which file and why.
     public static func load(path: String) throws(PluginLoadError) -> PluginManifest {
         guard let handle = dlopen(path, RTLD_NOW | RTLD_NODELETE) else {
-            let reason = dlerror().map { String(cString: $0) } ?? "dlopen failed"
+            var reason = dlerror().map { String(cString: $0) } ?? "dlopen failed"
+            // dlerror starts with the path, which the error's description already gives.
+            if reason.hasPrefix(path + ": ") { reason.removeFirst(path.count + 2) }
             throw PluginLoadError(path: path, kind: .cannotOpen, reason: reason)
         }
         guard let symbol = dlsym(handle, pluginEntryPointSymbol) else {

@@ -66,6 +66,7 @@ extension PluginManifest {
             guard Self.isKebabCase(scenario.id) else {
                 return "scenario id \(scenario.id.debugDescription) is not kebab-case (a-z, 0-9 and '-')"
             }
+            if let problem = Self.problem(inScenario: scenario) { return "scenario '\(scenario.id)': \(problem)" }
             guard !scenario.variants.isEmpty else { return "scenario '\(scenario.id)' has no variants" }
             var names = Set<String>()
             for variant in scenario.variants {
@@ -75,7 +76,57 @@ extension PluginManifest {
                 guard names.insert(variant.name).inserted else {
                     return "scenario '\(scenario.id)' has two variants named '\(variant.name)'"
                 }
+                if let problem = Self.problem(inTruth: variant.truth) {
+                    return "the truth of \(scenario.id)/\(variant.name) \(problem)"
+                }
             }
+        }
+        return nil
+    }
+
+    /// What is wrong with a scenario's own fields (not its variants), if anything: run lengths a
+    /// run cannot have, parameters that clash or whose defaults their own checks refuse.
+    static func problem(inScenario scenario: Scenario) -> String? {
+        guard scenario.defaultIterations >= 2 else {
+            return "defaultIterations is \(scenario.defaultIterations); a run needs at least 2 workload iterations"
+        }
+        guard scenario.defaultWarmUp >= 0 else { return "defaultWarmUp is \(scenario.defaultWarmUp); it must be 0 or more" }
+        if let maximum = scenario.maximumIterations, maximum < scenario.defaultIterations {
+            return "maximumIterations \(maximum) is below its defaultIterations \(scenario.defaultIterations)"
+        }
+        var seen = Set<String>()
+        for spec in scenario.allParameters {
+            guard seen.insert(spec.name).inserted else {
+                let standard = ParameterSpec.standard.contains { $0.name == spec.name }
+                return "declares the parameter '\(spec.name)' twice\(standard ? " (every scenario already takes it)" : "")"
+            }
+            do throws(ParameterError) {
+                _ = try spec.validate(spec.defaultValue)
+            } catch {
+                return "the default of \(error.description)"
+            }
+        }
+        return nil
+    }
+
+    /// What is wrong with a declared truth's figures, if anything: every figure must be a finite
+    /// number, and rates, tolerances and one-offs not negative.
+    static func problem(inTruth truth: GroundTruth) -> String? {
+        let figures: [(String, Leakage)] = [("perIteration", truth.perIteration), ("tolerance", truth.tolerance), ("oneOff", truth.oneOff)]
+        for (name, leakage) in figures {
+            for metric in LeakMetric.allCases {
+                let value = leakage[metric]
+                guard value.isFinite else { return "declares \(name) \(metric) = \(value); give a finite number" }
+                guard value >= 0 else { return "declares \(name) \(metric) = \(value); it cannot be negative" }
+            }
+        }
+        if case .bounded(let cap, _) = truth.shape {
+            for metric in LeakMetric.allCases where !cap[metric].isFinite || cap[metric] < 0 {
+                return "declares a bounded cap of \(cap[metric]) \(metric); give a finite number, 0 or more"
+            }
+        }
+        if let plateau = truth.plateauBytes, !plateau.isFinite || plateau < 0 {
+            return "declares plateauBytes = \(plateau); give a finite number, 0 or more"
         }
         return nil
     }

@@ -47,8 +47,9 @@ final class Daemonizes: ScenarioWorkload {
         if first == 0 {
             _ = setsid()
             if fork() == 0 {
-                for fd in 0..<1_024 { close(Int32(fd)) }
+                // Named first: the runner may find it while it is still closing descriptors.
                 nameThisProcess("llmisb-daemon")
+                for fd in 0..<1_024 { close(Int32(fd)) }
                 while true { pause() }
             }
             _exit(0)

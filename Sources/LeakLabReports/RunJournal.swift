@@ -1,16 +1,16 @@
 import Foundation
+import Synchronization
 import LeakLabModel
 import LeakLabRunner
 
 /// Appends each finished run to a JSON Lines file the moment it is in, so an interrupted
 /// campaign (Ctrl-C, SIGTERM, a crash of the runner) leaves every finished run on disk, and
 /// `validate --resume` can skip what is already there.
-public final class RunJournal: @unchecked Sendable {
+public final class RunJournal: Sendable {
     private let handle: FileHandle
     private let encoder = JSONEncoder()
-    private let lock = NSLock()
-    private var sealed = false
-    private var lines: Int
+    /// Whether the journal is sealed (appends are dropped), and how many lines it holds.
+    private let state: Mutex<(sealed: Bool, lines: Int)>
     public let path: String
 
     /// What a journal on disk holds.
@@ -43,7 +43,7 @@ public final class RunJournal: @unchecked Sendable {
         }
         handle.seekToEndOfFile()
         self.handle = handle
-        self.lines = keeping.count
+        self.state = Mutex((sealed: false, lines: keeping.count))
     }
 
     /// Reads a journal; a missing file is an empty journal. Unreadable lines are skipped and
@@ -71,21 +71,21 @@ public final class RunJournal: @unchecked Sendable {
     public func append(_ record: RunRecord) {
         guard var line = try? encoder.encode(record) else { return }
         line.append(UInt8(ascii: "\n"))
-        lock.lock()
-        defer { lock.unlock() }
-        guard !sealed else { return }
-        handle.write(line)
-        lines += 1
+        state.withLock { state in
+            guard !state.sealed else { return }
+            handle.write(line)
+            state.lines += 1
+        }
     }
 
     /// Stops appending (the command is being interrupted: runs killed from now on are not
     /// results). Returns how many runs the journal holds.
     @discardableResult
     public func seal() -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        sealed = true
-        return lines
+        state.withLock { state in
+            state.sealed = true
+            return state.lines
+        }
     }
 
     deinit { try? handle.close() }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The AddressSanitizer build of the host and the scenario plugins, for LeakSanitizer:
 /// `swift build -c release --sanitize=address --scratch-path <root>/.build-asan`.
@@ -8,8 +9,9 @@ import Foundation
 /// One build at a time per process; SwiftPM serialises builds of the same scratch path across
 /// processes.
 public enum SanitizedBuild {
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var checked: [String: Result<String, BuildError>] = [:]
+    /// Each package root's build result, once known; held while a build runs, so a second caller
+    /// waits for the first build instead of starting its own.
+    private static let checked = Mutex<[String: Result<String, BuildError>]>([:])
 
     public struct BuildError: Error, CustomStringConvertible {
         public var description: String
@@ -21,12 +23,12 @@ public enum SanitizedBuild {
     /// The products directory of the ASan build, building it first if it is missing or stale.
     /// - Parameter log: told when a build starts and ends.
     public static func productsDirectory(root: String, log: (String) -> Void) -> Result<String, BuildError> {
-        lock.lock()
-        defer { lock.unlock() }
-        if let known = checked[root] { return known }
-        let result = build(root: root, log: log)
-        checked[root] = result
-        return result
+        checked.withLock { checked in
+            if let known = checked[root] { return known }
+            let result = build(root: root, log: log)
+            checked[root] = result
+            return result
+        }
     }
 
     private static func build(root: String, log: (String) -> Void) -> Result<String, BuildError> {

@@ -42,11 +42,18 @@ public enum TruthAudit {
         /// ~1,000 freed 64 B work items per thread), which can move what is held by tens of KiB
         /// once; growth with N shows in both pairs.
         public var confirmingPair: (primary: RunRecord, longer: RunRecord)?
+        /// What memcheck saw lost per iteration (`audit --reachability`), to check the declared
+        /// reachability; `nil` when it was not measured.
+        public var reachability: ReachabilityGrowth?
 
-        public init(primary: RunRecord, longer: RunRecord? = nil, confirmingPair: (primary: RunRecord, longer: RunRecord)? = nil) {
+        public init(
+            primary: RunRecord, longer: RunRecord? = nil, confirmingPair: (primary: RunRecord, longer: RunRecord)? = nil,
+            reachability: ReachabilityGrowth? = nil
+        ) {
             self.primary = primary
             self.longer = longer
             self.confirmingPair = confirmingPair
+            self.reachability = reachability
         }
     }
 
@@ -103,6 +110,7 @@ public enum TruthAudit {
             checks += boundedChecks(declared, primary: primary, longer: longer)
         }
         checks += oneOffChecks(declared, run: primary)
+        checks += reachabilityChecks(declared, growth: evidence.reachability)
         return checks
     }
 

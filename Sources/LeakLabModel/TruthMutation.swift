@@ -27,6 +27,10 @@ public enum TruthMutation: String, Codable, Sendable, CaseIterable {
     case kindSwapped = "kind-swapped"
     /// A sublinear (or superlinear) leak declared linear at the rate its run measured.
     case sublinearToLinear = "sublinear-to-linear"
+    /// Reachability flipped: a truth that declares unreachable heap blocks declares every heap
+    /// block reachable; one that declares none, every heap block unreachable. Only killable where
+    /// reachability was measured (`audit --reachability`), so only audited there.
+    case reachabilitySwapped = "reachability-swapped"
 
     /// Whether this mutation changes `truth` at all.
     public func applies(to truth: GroundTruth) -> Bool {
@@ -41,7 +45,14 @@ public enum TruthMutation: String, Codable, Sendable, CaseIterable {
         case .onsetLater: return constantRate && { if case .onset = truth.shape { true } else { false } }()
         case .kindSwapped: return truth.verdict == .leak && !truth.parts.isEmpty
         case .sublinearToLinear: return truth.verdict == .leak && (sublinear || truth.shape == .superlinear)
+        case .reachabilitySwapped: return truth.verdict == .leak && truth.parts.contains { $0.kind == .heap && $0.objects > 0 }
         }
+    }
+
+    /// Whether the audit can kill this mutant with `evidence`: the reachability mutant needs a
+    /// reachability measurement.
+    public func isAuditable(with evidence: TruthAudit.Evidence) -> Bool {
+        self != .reachabilitySwapped || evidence.reachability != nil
     }
 
     /// The mutated truth. `primary` is the audit's first run (the measured rates some mutants take).
@@ -79,6 +90,15 @@ public enum TruthMutation: String, Codable, Sendable, CaseIterable {
             mutant = .leak(
                 parts: truth.parts.map(Self.swapped), shape: truth.shape, spread: truth.rateVaries ? truth.tolerance : nil,
                 note: "mutant")
+        case .reachabilitySwapped:
+            let losesBlocks = truth.parts.contains { $0.kind == .heap && $0.reachability == .unreachable }
+            mutant.parts = truth.parts.map { part in
+                guard part.kind == .heap else { return part }
+                var flipped = part
+                flipped.reachability = losesBlocks ? .reachable : .unreachable
+                return flipped
+            }
+            mutant.reachable = mutant.parts.contains { $0.kind == .heap && $0.reachability != .unreachable }
         case .sublinearToLinear where truth.shape == .superlinear:
             // Linear: the first run's rate holds in every run (the real truth's rate follows the
             // iteration counts).
@@ -131,7 +151,7 @@ public struct MutantResult: Codable, Sendable, Equatable {
 
     /// Audits `evidence` against every mutation that applies to its truth.
     public static func results(variant: String, evidence: TruthAudit.Evidence) -> [MutantResult] {
-        TruthMutation.allCases.filter { $0.applies(to: evidence.primary.truth) }.map { mutation in
+        TruthMutation.allCases.filter { $0.applies(to: evidence.primary.truth) && $0.isAuditable(with: evidence) }.map { mutation in
             let checks = TruthAudit.checks(for: evidence, mutation: mutation)
             let killed = checks.contains { !$0.passed }
             let why = killed ? nil : checks.map { "\($0.name): \($0.measured) within \($0.declared)" }.joined(separator: "; ")

@@ -143,34 +143,49 @@ extension AllocatorComparison {
         return lines
     }
 
-    public static let legend = [
-        "Where each figure comes from:",
-        "  config       the configuration (--config): an allocator and its release-policy options; jemalloc rows run",
-        "               with MALLOC_CONF=\(AllocatorConfiguration.exactJemallocConf) (exact counts, as run/audit/validate) unless they set tcache.",
-        "  alloc/it     heap growth per workload iteration as the allocator counts it (Theil–Sen slope of `allocated`),",
-        "               median [lowest…highest] over --repeat seeds; ✓/✗ within the declared tolerance of the truth",
-        "               (a clean variant's only above it: giving back what warm-up built is no miscount); '@N': a clean",
-        "               variant above its tolerance ran once more at \(AllocatorComparison.longerRunFactor)× the iterations, and that run's growth is judged (as in audit);",
-        "               'step': the growth at N was a one-off the truth declares, and what persists at \(AllocatorComparison.longerRunFactor)N is judged;",
-        "               ≈ approximate (the allocator's thread cache on). jemalloc mallctl stats.allocated; glibc mallinfo2",
-        "               uordblks+hblkhd; tcmalloc generic.current_allocated_bytes; mimalloc: not measured (see the note).",
-        "               Truths are declared as jemalloc counts bytes (its size classes); glibc counts chunks with their",
-        "               headers and tcmalloc its own size classes, so under them a leak's tolerance widens by their rounding:",
-        "               20% below, 24 B (glibc) or 16 B (tcmalloc) per declared block above.",
-        "  rss/it       the same slope of RSS from /proc: what a dashboard shows.",
-        "  peak RSS     the higher of the child's VmHWM (/proc, read when the runner last looked) and the highest RSS sampled.",
-        "  after settle RSS at the end of settle (--settle-ms).",
-        "  given back   RSS at the end of the workload − RSS after settle, with its share of the workload's RSS",
-        "               growth when that grew ≥ \(Format.bytes(RunFigures.minimumGrowthToJudge)); 'none, rose' when RSS grew during settle.",
-        "  took         from the start of settle until RSS stopped falling (within a tenth of what was given back),",
-        "               to the resolution of the settle samples; n/a when less than \(Format.bytes(RunFigures.minimumGivenBackToTime)) was given back.",
-        "  frag         at the start and end of the workload: jemalloc stats.resident ÷ stats.allocated ('res');",
-        "               others RSS ÷ allocated ('rss'): RSS counts the whole process (code, stacks, the runtime),",
-        "               so it reads high while the heap is small; compare it across variants, not with jemalloc's.",
-        "  fds/it, thr/it  /proc/self/fd and /proc/self/stat; the allocator must not change them.",
-        "  detectors    tp/fp/fn/tn against the variant's truth (the majority over seeds, with the votes when they",
-        "               split); 'failed' when a metric it needs is absent.",
-    ]
+    /// Each allocator's counter behind `allocated`, from its traits.
+    static var allocatedSources: String {
+        AllocatorName.allCases.map { "\($0): \($0.traits.allocatedSource ?? "not measured (see the note)")" }.joined(separator: "; ")
+    }
+
+    /// Each allocator's size-class band against jemalloc's counts, from its traits.
+    static var roundingBands: String {
+        AllocatorName.allCases.compactMap { allocator -> String? in
+            let band = allocator.traits.sizeClassBand
+            guard band != .none else { return nil }
+            return "\(allocator) \(Int(band.belowShare * 100))% below, \(Int(band.abovePerBlock)) B per declared block above"
+        }.joined(separator: "; ")
+    }
+
+    public static var legend: [String] {
+        [
+            "Where each figure comes from:",
+            "  config       the configuration (--config): an allocator and its release-policy options; jemalloc rows run",
+            "               with MALLOC_CONF=\(AllocatorConfiguration.exactJemallocConf) (exact counts, as run/audit/validate) unless they set tcache.",
+            "  alloc/it     heap growth per workload iteration as the allocator counts it (Theil–Sen slope of `allocated`),",
+            "               median [lowest…highest] over --repeat seeds; ✓/✗ within the declared tolerance of the truth",
+            "               (a clean variant's only above it: giving back what warm-up built is no miscount); '@N': a clean",
+            "               variant above its tolerance ran once more at \(AllocatorComparison.longerRunFactor)× the iterations, and that run's growth is judged (as in audit);",
+            "               'step': the growth at N was a one-off the truth declares, and what persists at \(AllocatorComparison.longerRunFactor)N is judged;",
+            "               ≈ approximate (the allocator's thread cache on). Sources: \(allocatedSources).",
+            "               Truths are declared as jemalloc counts bytes (its size classes); other allocators count their own",
+            "               size classes (glibc: chunks with their headers), so under them a leak's tolerance widens by their",
+            "               rounding: \(roundingBands).",
+            "  rss/it       the same slope of RSS from /proc: what a dashboard shows.",
+            "  peak RSS     the higher of the child's VmHWM (/proc, read when the runner last looked) and the highest RSS sampled.",
+            "  after settle RSS at the end of settle (--settle-ms).",
+            "  given back   RSS at the end of the workload − RSS after settle, with its share of the workload's RSS",
+            "               growth when that grew ≥ \(Format.bytes(RunFigures.minimumGrowthToJudge)); 'none, rose' when RSS grew during settle.",
+            "  took         from the start of settle until RSS stopped falling (within a tenth of what was given back),",
+            "               to the resolution of the settle samples; n/a when less than \(Format.bytes(RunFigures.minimumGivenBackToTime)) was given back.",
+            "  frag         at the start and end of the workload: jemalloc stats.resident ÷ stats.allocated ('res');",
+            "               others RSS ÷ allocated ('rss'): RSS counts the whole process (code, stacks, the runtime),",
+            "               so it reads high while the heap is small; compare it across variants, not with jemalloc's.",
+            "  fds/it, thr/it  /proc/self/fd and /proc/self/stat; the allocator must not change them.",
+            "  detectors    tp/fp/fn/tn against the variant's truth (the majority over seeds, with the votes when they",
+            "               split); 'failed' when a metric it needs is absent.",
+        ]
+    }
 
     private static func compactBytes(_ value: Double) -> String {
         abs(value) < 1024 ? String(format: "%.0f", value) : Format.bytes(value)

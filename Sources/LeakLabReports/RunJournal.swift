@@ -1,7 +1,7 @@
 import Foundation
-import Synchronization
 import LeakLabModel
 import LeakLabRunner
+import Synchronization
 
 /// Appends each finished run to a JSON Lines file the moment it is in, so an interrupted
 /// campaign (Ctrl-C, SIGTERM, a crash of the runner) leaves every finished run on disk, and

@@ -18,7 +18,10 @@ struct AuditCommand: ParsableCommand {
             declaration after its onset in both runs and be told apart from zero by its tolerance; a \
             clean variant must grow by nothing and keep no more at 4N than at N; a bounded one must \
             plateau or give back; every variant must end as it declares. --mutants then audits the \
-            same runs against deliberately wrong truths and reports how many the audit rejects.
+            same runs against deliberately wrong truths and reports how many the audit rejects. \
+            --reachability also runs each leak that declares heap blocks under valgrind's memcheck at N \
+            and 2N and checks the blocks it declares unreachable (and held by interior pointers) \
+            against what memcheck finds lost.
             """)
 
     @Argument(help: "Scenarios (SCENARIO or SCENARIO/VARIANT) to audit (default: every loaded scenario).")
@@ -35,6 +38,9 @@ struct AuditCommand: ParsableCommand {
 
     @Flag(help: "Also audit mutated truths of every variant and report the mutation score.")
     var mutants = false
+
+    @Flag(help: "Also check each leak's declared reachability with valgrind's memcheck (two runs each; slow).")
+    var reachability = false
 
     @OptionGroup var output: OutputOptions
 
@@ -71,7 +77,8 @@ struct AuditCommand: ParsableCommand {
                 plans.append(plan)
             }
         }
-        let outcome = AuditCampaign.run(AuditCampaign.pairs(plans), jobs: matrix.jobs, quiet: output.quiet, mutants: mutants)
+        let outcome = AuditCampaign.run(
+            AuditCampaign.pairs(plans), jobs: matrix.jobs, quiet: output.quiet, mutants: mutants, reachability: reachability)
         let rows = outcome.rows
         let failures = rows.filter { !$0.passed }
         let mutation = mutants ? MutationSummary(outcome.mutantResults, notScored: failures.map(\.variant)) : nil

@@ -99,6 +99,28 @@ enum TruthShapesPlugin {
         #expect(abs(Double(fixed["measured"] as? String ?? "") ?? 1e9) < 256)
     }
 
+    /// `audit --reachability`: memcheck's lost blocks agree with the declared reachability of a
+    /// half-lost tree (one block lost, one kept) and of blocks held only by interior pointers, and
+    /// the swapped declarations are killed.
+    @Test func declaredReachabilityIsCheckedWithMemcheck() throws {
+        try TruthShapesPlugin.requireBuilt()
+        let output = CLI.temporaryFile("reachability.json")
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let result = try CLI.run([
+            "audit", "truth-valgrind-shapes/half-lost-tree", "truth-valgrind-shapes/interior-pointer", "--plugins", TruthShapesPlugin.directory,
+            "--reachability", "--mutants", "--iterations", "400", "--json", output, "--quiet",
+        ])
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as? [String: Any])
+        let rows = try #require(document["rows"] as? [[String: Any]])
+        let checks = rows.flatMap { ($0["checks"] as? [[String: Any]]) ?? [] }.compactMap { $0["name"] as? String }
+        #expect(checks.filter { $0 == "unreachable blocks (memcheck)" }.count == 2, "\(checks)")
+        #expect(checks.contains("interior-pointer blocks (memcheck)"), "\(checks)")
+        let mutation = try #require(document["mutation"] as? [String: Any])
+        let survivors = mutation["survivors"] as? [[String: Any]] ?? []
+        #expect(!survivors.contains { ($0["mutation"] as? String) == "reachability-swapped" }, "\(survivors)")
+    }
+
     @Test func validateScoresOnlyRunsThatEndedAsDeclared() throws {
         try TruthShapesPlugin.requireBuilt()
         let output = CLI.temporaryFile("truth-validate.json")

@@ -97,6 +97,34 @@ import Testing
         #expect(failed(TruthAudit.checks(for: onALeak)).contains("bytes bounded at 4000 it."))
     }
 
+    /// Declared reachability is checked against what memcheck saw lost, when it was measured: a
+    /// leak declared unreachable must lose its blocks, one declared reachable must not, and the
+    /// swapped declaration is killed only where reachability was measured.
+    @Test func declaredReachabilityIsCheckedAgainstTheBlocksMemcheckFoundLost() {
+        let unreachable = GroundTruth.leak(.heap(.unreachable, bytes: 1_000, objects: 1))
+        let reachable = GroundTruth.leak(.heap(.reachable, bytes: 1_000, objects: 1))
+        var evidence = evidence(unreachable, bytes: { 1_000 * $0 }, objects: { $0 })
+        let lost = ReachabilityGrowth(lostBlocks: 1, possiblyLostBlocks: 0, lostBytes: 1_000, note: "memcheck")
+        let kept = ReachabilityGrowth(lostBlocks: 0, possiblyLostBlocks: 0, lostBytes: 0, note: "memcheck")
+        #expect(!TruthAudit.checks(for: evidence).contains { $0.name.contains("memcheck") }, "nothing to check without a measurement")
+        #expect(!MutantResult.results(variant: "v", evidence: evidence).contains { $0.mutation == .reachabilitySwapped })
+        evidence.reachability = lost
+        #expect(failed(TruthAudit.checks(for: evidence)).isEmpty)
+        // More lost than declared in all (glibc under valgrind loses a runtime block more now and
+        // then) still says every declared block is lost.
+        evidence.reachability = ReachabilityGrowth(lostBlocks: 1.3, possiblyLostBlocks: 0, lostBytes: 1_300, note: "memcheck")
+        #expect(failed(TruthAudit.checks(for: evidence)).isEmpty)
+        evidence.reachability = lost
+        #expect(MutantResult.results(variant: "v", evidence: evidence).first { $0.mutation == .reachabilitySwapped }?.killed == true)
+        evidence.reachability = kept
+        #expect(failed(TruthAudit.checks(for: evidence)) == ["unreachable blocks (memcheck)"])
+        var cache = self.evidence(reachable, bytes: { 1_000 * $0 }, objects: { $0 })
+        cache.reachability = kept
+        #expect(failed(TruthAudit.checks(for: cache)).isEmpty)
+        cache.reachability = lost
+        #expect(failed(TruthAudit.checks(for: cache)) == ["unreachable blocks (memcheck)"])
+    }
+
     @Test func everyVariantEndsAsItDeclares() {
         let crashed = TruthAudit.Evidence(primary: run(.clean(), bytes: { _ in 0 }, outcome: .crashed))
         let checks = TruthAudit.checks(for: crashed)

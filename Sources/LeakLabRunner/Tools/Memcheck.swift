@@ -6,7 +6,7 @@ import LeakLabModel
 /// --suppressions=Scripts/valgrind/swift.supp --xml=no --log-file=…` with the glibc allocator,
 /// `--track-fds=yes`, twice (N and 2N workload iterations): the growth of the LEAK SUMMARY's
 /// lost blocks and of the fds open at exit between the two runs becomes the verdict.
-enum Memcheck {
+public enum Memcheck {
     static let missing = "valgrind is not installed: Scripts/setup installs it (LEAKLAB_SETUP_EXTRAS=\"valgrind heaptrack\" Scripts/setup)"
 
     /// The suppression file shipped with the lab, if the package root can be found.

@@ -1,14 +1,16 @@
 import Foundation
 
-/// Sizes as people type them: `512MiB`, `2GiB`, `1.5G`, `128k`, `4096`, `0x20000`. The one grammar
+/// Sizes as people type them: `512MiB`, `2GiB`, `1.5G`, `128k`, `1TiB`, `4096`, `0x20000`. The one grammar
 /// for every option that takes a size (`--memory-budget`, `--allocator-option` byte values).
 public enum ByteSize {
     /// Bytes, or nil for text that is not a size or is negative. Suffixes are case-insensitive:
-    /// `b`, `k`/`kb`/`kib`, `m`/`mb`/`mib`, `g`/`gb`/`gib` (all binary: `1k` is 1024).
+    /// `b`, `k`/`kb`/`kib`, `m`/`mb`/`mib`, `g`/`gb`/`gib`, `t`/`tb`/`tib` (all binary: `1k` is 1024);
+    /// `nil` too for a size beyond `Int`.
     public static func parse(_ text: String) -> Int? {
         let lowered = text.lowercased().trimmingCharacters(in: .whitespaces)
         if lowered.hasPrefix("0x") { return Int(lowered.dropFirst(2), radix: 16) }
         let units: [(String, Int)] = [
+            ("tib", 1 << 40), ("tb", 1 << 40), ("t", 1 << 40),
             ("gib", 1 << 30), ("gb", 1 << 30), ("g", 1 << 30), ("mib", 1 << 20), ("mb", 1 << 20), ("m", 1 << 20),
             ("kib", 1 << 10), ("kb", 1 << 10), ("k", 1 << 10), ("b", 1),
         ]
@@ -17,7 +19,10 @@ public enum ByteSize {
             number = lowered.dropLast(suffix.count)
             scale = unit
         }
-        if let whole = Int(number) { return whole >= 0 ? whole * scale : nil }
+        if let whole = Int(number) {
+            let (bytes, overflow) = whole.multipliedReportingOverflow(by: scale)
+            return whole >= 0 && !overflow ? bytes : nil
+        }
         guard let value = Double(number), value.isFinite, value >= 0, value * Double(scale) < Double(Int.max) else { return nil }
         return Int(value * Double(scale))
     }

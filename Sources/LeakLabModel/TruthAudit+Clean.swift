@@ -48,7 +48,8 @@ extension TruthAudit {
             let allowance = max(256 * 1024, 8 * Double(primary.workloadIterations))
             checks.append(
                 Check(
-                    name: "back to baseline", measured: "\(figure(shape.settledGrowth)) B above",
+                    name: "back to baseline",
+                    measured: shape.settledGrowth < 0 ? "\(figure(-shape.settledGrowth)) B below" : "\(figure(shape.settledGrowth)) B above",
                     declared: "≤ \(figure(allowance)) B above", passed: shape.settledGrowth <= allowance))
         }
         return checks

@@ -82,6 +82,15 @@ extension TruthAudit {
         return checks
     }
 
+    /// Whether `run` has samples enough after the truth's onset for a rate: some declared figure
+    /// has a slope there.
+    static func measurableAfterOnset(_ truth: GroundTruth, _ run: RunRecord) -> Bool {
+        var onset = 0
+        if case .onset(let point) = truth.shape { onset = point.workloadIteration(of: run.workloadIterations) }
+        guard onset < run.workloadIterations - 2 else { return false }
+        return checkedMetrics(truth, run.trace).contains { LeakMeasurement.slope($0, in: run.trace, from: onset) != nil }
+    }
+
     /// A sublinear leak: it keeps more at 4N than at N, and its rate falls.
     static func sublinearChecks(
         _ truth: GroundTruth, law: GrowthShape.Sublinear, primary: RunRecord, longer: RunRecord?

@@ -102,6 +102,17 @@ public enum TruthAudit {
             } else {
                 checks += leakChecks(declared, run: primary, label: "")
                 if let longer { checks += leakChecks(truth(of: longer), run: longer, label: " at \(longer.workloadIterations) it.") }
+                // A leak whose onset leaves neither run anything to measure is no testable leak.
+                if !measurableAfterOnset(declared, primary), !(longer.map { measurableAfterOnset(truth(of: $0), $0) } ?? false) {
+                    var onset = primary.workloadIterations
+                    if case .onset(let point) = declared.shape { onset = point.workloadIteration(of: primary.workloadIterations) }
+                    checks.append(
+                        Check(
+                            name: "leak measurable after its onset",
+                            measured:
+                                "onset at iteration \(onset); the runs end at \([primary, longer].compactMap { $0?.workloadIterations }.map(String.init).joined(separator: " and ")) with too few samples after it",
+                            declared: "a leak that starts early enough to be measured (an earlier onset, or --iterations)", passed: false))
+                }
                 if declared.shape == .superlinear { checks += acceleratingChecks(primary: primary, longer: longer) }
             }
         case .clean:

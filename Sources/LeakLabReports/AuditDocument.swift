@@ -87,7 +87,9 @@ public struct MutationSummary: Codable {
     public var text: String {
         var lines = [
             score.map { "mutants: \(killed) of \(mutants) killed (score \(String(format: "%.3f", $0)))" }
-                ?? "mutants: none scored (no variant has a per-iteration truth the audit could flip; a declared outcome alone is checked but not mutated)"
+                ?? (notScored.isEmpty
+                    ? "mutants: none scored (no variant has a per-iteration truth the audit could flip; a declared outcome alone is checked but not mutated)"
+                    : "mutants: none scored (every variant's own truth fails the audit; fix those first)")
         ]
         if !notScored.isEmpty {
             lines.append(UntrustedText.clean("  not scored (their declared truth fails the audit): \(notScored.joined(separator: ", "))"))

@@ -32,13 +32,16 @@ public enum ReportFile {
         }
     }
 
-    /// The path a write goes to: a symbolic link's target (followed to the end), else `path`.
+    /// The path a write goes to: a symbolic link's target, followed link by link (up to 40, as
+    /// the kernel does) even where the last one does not exist yet, else `path`.
     public static func target(of path: String) -> String {
-        var isLink = false
-        if let attributes = try? FileManager.default.attributesOfItem(atPath: path), attributes[.type] as? FileAttributeType == .typeSymbolicLink {
-            isLink = true
+        var current = path
+        for _ in 0..<40 {
+            guard let destination = try? FileManager.default.destinationOfSymbolicLink(atPath: current) else { return current }
+            current =
+                destination.hasPrefix("/") ? destination : ((current as NSString).deletingLastPathComponent as NSString).appendingPathComponent(destination)
         }
-        return isLink ? URL(fileURLWithPath: path).resolvingSymlinksInPath().path : path
+        return current
     }
 
     /// Writes `data` to `path` as described above.

@@ -61,7 +61,7 @@ public struct PluginCatalog: Sendable {
                     continue
                 }
                 do {
-                    let manifest = try PluginLoader.load(path: path)
+                    let manifest = try PluginLoadGuard.opening(path) { () throws(PluginLoadError) in try PluginLoader.load(path: path) }
                     plugins.append(Plugin(name: manifest.name, path: path, apiVersion: manifest.apiVersion, scenarios: manifest.scenarios))
                 } catch {
                     if isDefault && error.kind == .notAPlugin { continue }

@@ -1,7 +1,8 @@
+import CLeakLabShims
 import Foundation
+import Glibc
 import LeakLabKit
 import LeakLabModel
-import Synchronization
 
 /// Opens a plugin the lab has never seen in a throw-away child first (`leaklab-host
 /// --check-plugin PATH`), so that a library whose constructor aborts, exits or hangs, or whose
@@ -11,8 +12,13 @@ import Synchronization
 /// The child opens the library and reads its manifest exactly as the runner would
 /// (``PluginLoader/load(path:)``) and ends with a status of ``PluginCheckProtocol``; any other
 /// end — a signal, another exit status, no end within ``timeoutSeconds`` — refuses the plugin.
-/// Costs one short child per plugin from `--plugins` or `LEAKLAB_PLUGIN_PATH` (~30 ms); the
-/// lab's own plugins are not checked.
+/// The child runs in its own process group with its output in files, not pipes, so nothing it
+/// starts can keep the runner waiting; what is left in its group afterwards is killed. (A
+/// descendant that leaves the group with `setsid` is out of reach here, as it would be for the
+/// runner's own `dlopen`.) Costs one short child per plugin from `--plugins` or
+/// `LEAKLAB_PLUGIN_PATH` (~30 ms); the lab's own plugins are not checked. A library that behaves
+/// only in this child (it reads its command line) is caught when the runner opens it by
+/// ``PluginLoadGuard``, if it calls `exit`.
 public enum PluginPreflight {
     /// How long opening a library may take.
     public static let timeoutSeconds = 20.0
@@ -20,71 +26,81 @@ public enum PluginPreflight {
     /// `nil` when the runner may open `path` itself; otherwise why not.
     public static func check(_ path: String, host: String) -> PluginLoadError? {
         guard FileManager.default.isExecutableFile(atPath: host) else { return nil }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: host)
-        process.arguments = [PluginCheckProtocol.argument, path]
-        let printed = Pipe()
-        process.standardOutput = printed
-        let errors = Pipe()
-        process.standardError = errors
-        let finished = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in finished.signal() }
-        do {
-            try process.run()
-        } catch {
-            return nil  // No child to check in: the runner's own load still says what is wrong.
+        let output = NSTemporaryDirectory() + "leaklab-check-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let printed = output + ".out", said = output + ".err"
+        defer {
+            unlink(printed)
+            unlink(said)
         }
-        // Read both pipes while the child runs, so a chatty constructor cannot block on a full one.
-        let collected = CollectedOutput(), marked = CollectedOutput()
-        let read = DispatchSemaphore(value: 0)
-        for (pipe, sink) in [(errors, collected), (printed, marked)] {
-            Thread {
-                let data = pipe.fileHandleForReading.readDataToEndOfFile()
-                sink.bytes.withLock { $0 = data }
-                read.signal()
-            }.start()
+        guard let pid = spawn(host, [PluginCheckProtocol.argument, path], stdout: printed, stderr: said) else { return nil }
+        var status: Int32 = 0
+        let deadline = MonotonicClock.now() + timeoutSeconds
+        var ended = false
+        while MonotonicClock.now() < deadline {
+            let result = waitpid(pid, &status, WNOHANG)
+            if result == pid || (result < 0 && errno != EINTR) {
+                ended = result == pid
+                break
+            }
+            usleep(5_000)
         }
-        if finished.wait(timeout: .now() + timeoutSeconds) == .timedOut {
-            kill(process.processIdentifier, SIGKILL)
-            finished.wait()
+        // Whatever the check started and left in its group goes with it.
+        kill(-pid, SIGKILL)
+        if !ended {
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
             return PluginLoadError(
                 path: path, kind: .cannotOpen,
                 reason: "opening it did not finish in \(Int(timeoutSeconds)) s (a library constructor or the manifest hangs); the lab did not load it")
         }
-        let status = process.terminationStatus
-        // A descendant that keeps a pipe open must not keep the lab waiting for what was said.
-        for _ in 0..<2 { _ = read.wait(timeout: .now() + 1) }
-        let opened = marked.bytes.withLock { String(decoding: $0, as: UTF8.self) }.contains(PluginCheckProtocol.loadedMark)
-        switch process.terminationReason {
-        case .exit where (status == PluginCheckProtocol.loadedStatus && opened) || status == PluginCheckProtocol.refusedStatus:
-            return nil
-        case .exit:
+        let opened = (try? String(contentsOfFile: printed, encoding: .utf8))?.contains(PluginCheckProtocol.loadedMark) ?? false
+        let stderr = (try? String(contentsOfFile: said, encoding: .utf8)) ?? ""
+        let exited = (status & 0x7f) == 0, code = (status >> 8) & 0xff, signal = status & 0x7f
+        if exited, (code == PluginCheckProtocol.loadedStatus && opened) || code == PluginCheckProtocol.refusedStatus { return nil }
+        if exited {
             return PluginLoadError(
                 path: path, kind: .cannotOpen,
-                reason: "opening it ended the process with status \(status) (a library constructor or the plugin's entry point exits)\(lastLine(collected))")
-        case .uncaughtSignal:
-            let name = String(cString: strsignal(status))
-            return PluginLoadError(
-                path: path, kind: .cannotOpen,
-                reason:
-                    "opening it crashed a test process (signal \(status), \(name)): its constructor or its entry point is broken, and the lab did not load it\(lastLine(collected))"
-            )
-        @unknown default:
-            return nil
+                reason: "opening it ended the process with status \(code) (a library constructor or the plugin's entry point exits)\(telling(stderr))")
         }
+        return PluginLoadError(
+            path: path, kind: .cannotOpen,
+            reason:
+                "opening it crashed a test process (signal \(signal), \(String(cString: strsignal(signal)))): its constructor or its entry point is broken, and the lab did not load it\(telling(stderr))"
+        )
     }
 
-    /// What the child said about its end on stderr, as "; it said: …": the Swift runtime's crash
-    /// line or fatal error if there is one, else its first line; nothing if it said nothing.
-    private static func lastLine(_ output: CollectedOutput) -> String {
-        let text = output.bytes.withLock { String(decoding: $0.prefix(64 * 1024), as: UTF8.self) }
-        let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        let telling = lines.first { $0.contains("Program crashed:") || $0.contains("Fatal error") } ?? lines.first
-        return telling.map { "; it said: \($0.prefix(200))" } ?? ""
+    /// Starts `executable` in its own process group, stdin from /dev/null, stdout and stderr to
+    /// files, signals at their defaults; `nil` if it cannot be started.
+    private static func spawn(_ executable: String, _ arguments: [String], stdout: String, stderr: String) -> pid_t? {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        _ = leaklab_spawn_add_closefrom(&actions, 3)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        posix_spawnattr_setpgroup(&attributes, 0)
+        var emptyMask = sigset_t()
+        sigemptyset(&emptyMask)
+        posix_spawnattr_setsigmask(&attributes, &emptyMask)
+        var defaults = sigset_t()
+        sigfillset(&defaults)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, executable, &actions, &attributes, argv, environ) == 0 else { return nil }
+        return pid
     }
 
-    /// What the child wrote on stderr, filled by the reader thread.
-    private final class CollectedOutput: Sendable {
-        let bytes = Mutex(Data())
+    /// What the child said about its end, as "; it said: …": the Swift runtime's crash line or
+    /// fatal error if there is one, else its first line; nothing if it said nothing.
+    private static func telling(_ text: String) -> String {
+        let lines = text.prefix(64 * 1024).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let line = lines.first { $0.contains("Program crashed:") || $0.contains("Fatal error") } ?? lines.first
+        return line.map { "; it said: \($0.prefix(200))" } ?? ""
     }
 }

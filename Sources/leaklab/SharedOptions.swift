@@ -24,11 +24,14 @@ struct BudgetOptions: ParsableArguments {
     /// The least memory budget accepted: a child holds ~25–30 MiB of runtime and libraries
     /// (RSS at set-up) before its workload starts, so a smaller budget stops every run at once.
     static let minimumMemoryBudget = 32 << 20
+    /// A child needs ~0.1 s to start its runtime and load its plugin; a shorter budget stops it first.
+    static let minimumTimeBudget = 0.5
 
     /// The budgets, checked: a memory budget of 0 (or less) would stop every child before it ran.
     func budgets() throws -> Budgets {
         guard let memory = ByteSize.parse(memoryBudget) else {
-            throw ValidationError("--memory-budget: '\(memoryBudget)' is not a size such as 512MiB or 2GiB")
+            throw ValidationError(
+                "--memory-budget: '\(memoryBudget)' is not a size this machine can address; give one such as 512MiB, 2GiB or 1TiB")
         }
         guard memory > 0 else {
             throw ValidationError(
@@ -40,7 +43,11 @@ struct BudgetOptions: ParsableArguments {
             )
         }
         guard fdBudget >= 16 else { throw ValidationError("--fd-budget must be at least 16 (got \(fdBudget))") }
-        guard timeBudget > 0 else { throw ValidationError("--time-budget must be positive") }
+        guard timeBudget.isFinite, timeBudget >= Self.minimumTimeBudget else {
+            throw ValidationError(
+                "--time-budget \(timeBudget) is not a number of seconds a child can run in: give at least \(Format.rate(Self.minimumTimeBudget)) s (a child takes ~0.1 s to start), e.g. 120"
+            )
+        }
         return Budgets(memoryBytes: memory, openFiles: fdBudget, wallSeconds: timeBudget)
     }
 }

@@ -51,6 +51,9 @@ import Testing
         (["validate", "retain-cycle", "--baseline", "/tmp"], "--baseline /tmp is a directory"),
         (["power", "--iterations", "8,,9"], "is not a whole number of at least 8"),
         (["power", "--rates", "-1"], "--rates -1: '-1' is not a number of bytes above 0"),
+        (["run", "retain-cycle", "--time-budget", "inf"], "--time-budget inf is not a number of seconds"),
+        (["validate", "retain-cycle", "--time-budget", "1e-9"], "give at least 0.50 s"),
+        (["run", "retain-cycle", "--memory-budget", "99999999TiB"], "is not a size this machine can address"),
         (["compare-allocators", "retain-cycle", "--config", "jemalloc:glibc"], "is the name of a jemalloc preset"),
         (["list", "--plugins", "/etc/hostname"], "takes directories, and /etc/hostname is a file: pass the directory that holds it (/etc)"),
     ])
@@ -129,6 +132,69 @@ import Testing
         #expect(warnings.contains { $0.contains(badPointer) && $0.contains("crashed") }, "\(result.stderr)")
     }
 
+    /// A library that behaves in the check child and calls `exit(0)` only in the runner ends the
+    /// command with status 2 naming it, not a silent success; one whose constructor leaves a
+    /// daemon holding its output does not keep the lab waiting.
+    @Test func aPluginThatExitsOnlyInTheRunnerOrLeavesADaemonIsNamedAndNothingHangs() throws {
+        let directory = try Directory()
+        let sneaky = try directory.compile(
+            "libsneaky.so",
+            """
+            #include <stdio.h>
+            #include <stdlib.h>
+            #include <string.h>
+            __attribute__((constructor)) static void sneak(void) {
+                char line[4096] = {0};
+                FILE *file = fopen("/proc/self/cmdline", "r");
+                size_t count = file ? fread(line, 1, sizeof line - 1, file) : 0;
+                if (file) fclose(file);
+                for (size_t i = 0; i < count; i++) if (line[i] == 0) line[i] = ' ';
+                if (!strstr(line, "check-plugin")) exit(0);
+            }
+            """)
+        let result = try CLI.run(["list", "--plugins", directory.path])
+        #expect(result.status == 2, "exit \(result.status): \(result.stderr)")
+        #expect(result.stderr.contains(sneaky) && result.stderr.contains("called exit()"), "\(result.stderr)")
+
+        let spawning = try Directory()
+        _ = try spawning.compile(
+            "libspawner.so",
+            """
+            #include <fcntl.h>
+            #include <stdio.h>
+            #include <string.h>
+            #include <unistd.h>
+            /* In the check child the daemon keeps its stdout and stderr, which the check once read
+               through pipes until it died; in the runner it lets go of them (this test reads the
+               runner's output to its end). */
+            __attribute__((constructor)) static void spawn(void) {
+                char line[4096] = {0};
+                FILE *file = fopen("/proc/self/cmdline", "r");
+                size_t count = file ? fread(line, 1, sizeof line - 1, file) : 0;
+                if (file) fclose(file);
+                for (size_t i = 0; i < count; i++) if (line[i] == 0) line[i] = ' ';
+                int inCheck = strstr(line, "check-plugin") != 0;
+                if (fork() == 0) {
+                    setsid();
+                    if (fork() == 0) {
+                        if (!inCheck) {
+                            int null = open("/dev/null", O_RDWR);
+                            dup2(null, 0); dup2(null, 1); dup2(null, 2);
+                            for (int fd = 3; fd < 1024; fd++) close(fd);
+                        }
+                        execl("/bin/sleep", "sleep", "4343", (char *)0);
+                    }
+                    _exit(0);
+                }
+            }
+            """)
+        defer { _ = Shell.run(["pkill", "-9", "-f", "sleep 4343"]) }
+        let started = Date()
+        let listed = try CLI.run(["list", "--plugins", spawning.path])
+        #expect(Date().timeIntervalSince(started) < 15, "the check does not wait for what the constructor left behind")
+        #expect(listed.status == 0 && listed.stderr.contains("libspawner.so"), "\(listed.stderr)")
+    }
+
     /// `--json` through a device or a symbolic link: the device stays a device, the link a link
     /// whose target gets the report; a file that cannot be created beside the path (`/proc`) is
     /// refused before any child runs.
@@ -145,6 +211,13 @@ import Testing
         #expect(viaLink.status == 0, "\(viaLink.stderr)")
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == target, "the link is kept")
         #expect(try String(contentsOfFile: target, encoding: .utf8).contains("\"schema\""), "the target holds the report")
+        // A link whose target does not exist yet: the target is created, the link kept.
+        let dangling = "\(directory.path)/dangling.json", later = "\(directory.path)/later.json"
+        try FileManager.default.createSymbolicLink(atPath: dangling, withDestinationPath: later)
+        let viaDangling = try CLI.run(run + ["--json", dangling])
+        #expect(viaDangling.status == 0, "\(viaDangling.stderr)")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: dangling) == later, "the link is kept")
+        #expect(FileManager.default.fileExists(atPath: later), "its target is written")
         let toProc = try CLI.run(run + ["--json", "/proc/version"])
         #expect(toProc.status == 2 && toProc.stderr.contains("cannot create a file in /proc"), "\(toProc.stderr)")
         #expect(!toProc.stdout.contains("truth"), "nothing ran")

@@ -4,14 +4,15 @@ import Testing
 /// The one size grammar (budgets, allocator options) and the one byte format.
 @Suite struct ByteSizeAndFormatTests {
     @Test(arguments: [
-        ("512MiB", 512 << 20), ("2GiB", 2 << 30), ("2gb", 2 << 30), ("1G", 1 << 30), ("128k", 128 << 10),
+        ("512MiB", 512 << 20) as (String, Int), ("2GiB", 2 << 30), ("2gb", 2 << 30), ("1G", 1 << 30), ("128k", 128 << 10),
         ("128KiB", 128 << 10), ("4096", 4096), ("10b", 10), ("0x20000", 0x20000), (" 1.5M ", 3 << 19), ("0", 0),
+        ("1TiB", 1 << 40), ("2t", 2 << 40),
     ])
     func sizesAreReadWithBinaryUnits(text: String, bytes: Int) {
         #expect(ByteSize.parse(text) == bytes)
     }
 
-    @Test(arguments: ["lots", "12 parsecs", "-5", "-1MiB", "", "MiB", "1.5.2G", "nanG"])
+    @Test(arguments: ["lots", "12 parsecs", "-5", "-1MiB", "", "MiB", "1.5.2G", "nanG", "99999999TiB", "9223372036854775807k"])
     func textThatIsNoSizeOrIsNegativeIsRefused(text: String) {
         #expect(ByteSize.parse(text) == nil)
     }

@@ -125,6 +125,19 @@ import Testing
         #expect(failed(TruthAudit.checks(for: cache)) == ["unreachable blocks (memcheck)"])
     }
 
+    /// A leak whose onset lies beyond both runs (or leaves no samples after it) cannot be tested
+    /// and is refused, not passed on its flat "before the onset" checks.
+    @Test func aLeakWhoseOnsetIsBeyondBothRunsIsRefused() {
+        let beyond = evidence(.leak(.heap(.unreachable, bytes: 256, objects: 1), shape: .onset(.iteration(100_000))), bytes: { _ in 0 }, objects: { _ in 0 })
+        #expect(failed(TruthAudit.checks(for: beyond)).contains("leak measurable after its onset"))
+        let atTheEnd = evidence(.leak(.heap(.unreachable, bytes: 256, objects: 1), shape: .onset(.fraction(0.999))), bytes: { _ in 0 }, objects: { _ in 0 })
+        #expect(failed(TruthAudit.checks(for: atTheEnd)).contains("leak measurable after its onset"))
+        let late = evidence(
+            .leak(.heap(.unreachable, bytes: 256, objects: 1), shape: .onset(.iteration(600))), bytes: { 256 * max(0, $0 - 600) }, objects: { max(0, $0 - 600) }
+        )
+        #expect(!failed(TruthAudit.checks(for: late)).contains("leak measurable after its onset"))
+    }
+
     @Test func everyVariantEndsAsItDeclares() {
         let crashed = TruthAudit.Evidence(primary: run(.clean(), bytes: { _ in 0 }, outcome: .crashed))
         let checks = TruthAudit.checks(for: crashed)

@@ -32,6 +32,13 @@ public enum ReportFile {
         }
     }
 
+    /// Whether `path` is a device, FIFO or socket: written through once, never rewritten or
+    /// replaced, and with no journal beside it.
+    public static func isWrittenThrough(_ path: String) -> Bool {
+        if case .special = kind(of: path) { return true }
+        return false
+    }
+
     /// The path a write goes to: a symbolic link's target, followed link by link (up to 40, as
     /// the kernel does) even where the last one does not exist yet, else `path`.
     public static func target(of path: String) -> String {
@@ -45,9 +52,10 @@ public enum ReportFile {
     }
 
     /// Writes `data` to `path` as described above.
-    /// - Throws: `RunnerError.usage`-style text via the caller; here the underlying error.
+    /// - Throws: the underlying file error; callers name the option and path
+    ///   (`JSONOutput.write(_:to:)`).
     public static func write(_ data: Data, to path: String) throws {
-        if case .special = kind(of: path) {
+        if isWrittenThrough(path) {
             guard let handle = FileHandle(forWritingAtPath: path) else {
                 throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
             }

@@ -56,10 +56,7 @@ public struct ResumableRuns {
     /// - Throws: when the journal cannot be read or written.
     public func run(_ plans: [RunPlan], detectors: [any LeakDetector]) throws -> [Result<RunRecord, RunnerError>] {
         // A report written through a device or FIFO (`--json /dev/stdout`) has no journal beside it.
-        let journalPath = json.flatMap { path -> String? in
-            if case .special = ReportFile.kind(of: path) { return nil }
-            return ReportFile.target(of: path) + ".journal.jsonl"
-        }
+        let journalPath = json.flatMap { ReportFile.isWrittenThrough($0) ? nil : ReportFile.target(of: $0) + ".journal.jsonl" }
         var journaled: [String: RunRecord] = [:]
         if resume, let journalPath {
             let contents = try RunJournal.read(path: journalPath)

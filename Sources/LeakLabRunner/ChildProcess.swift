@@ -118,20 +118,6 @@ final class ChildProcess {
         if let shared { posix_spawn_file_actions_adddup2(&actions, shared.fd.rawValue, SampleRingChannel.fileDescriptor) }
         _ = leaklab_spawn_add_closefrom(&actions, SampleRingChannel.fileDescriptor + 1)
 
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // Its own process group, so a time-out kills everything it started; default signal
-        // dispositions and an empty mask, whatever the runner had.
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        posix_spawnattr_setpgroup(&attributes, 0)
-        var emptyMask = sigset_t()
-        sigemptyset(&emptyMask)
-        posix_spawnattr_setsigmask(&attributes, &emptyMask)
-        var defaults = sigset_t()
-        sigfillset(&defaults)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
@@ -139,10 +125,13 @@ final class ChildProcess {
             envp.forEach { free($0) }
         }
         var status: Int32 = 0
+        // Its own process group, so a time-out kills everything it started (SpawnAttributes).
         let spawned = ChildProcessGroups.spawning(cgroup: cgroup, token: token) {
-            var pid: pid_t = 0
-            status = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-            return status == 0 ? pid : nil
+            SpawnAttributes.withChildAttributes { attributes -> pid_t? in
+                var pid: pid_t = 0
+                status = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+                return status == 0 ? pid : nil
+            }
         }
         guard let spawned else {
             try? readEnd.close()

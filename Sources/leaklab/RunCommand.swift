@@ -78,9 +78,9 @@ struct RunCommand: ParsableCommand {
             records.append(record)
             // Written after every run, so an interrupted session keeps what it measured — to a
             // file; a device or FIFO (`/dev/stdout`) gets the whole document once, at the end.
-            if let json, !Self.isSpecial(json) { try RunJSON.write(records, to: json) }
+            if let json, !ReportFile.isWrittenThrough(json) { try RunJSON.write(records, to: json) }
         }
-        if let json, Self.isSpecial(json) { try RunJSON.write(records, to: json) }
+        if let json, ReportFile.isWrittenThrough(json) { try RunJSON.write(records, to: json) }
         print(RunTextReport.render(records, fullCensus: tasks))
         AllocatorMessages.warn(about: records)
         AllocatorMessages.warnApproximateCounts(in: records)
@@ -90,11 +90,5 @@ struct RunCommand: ParsableCommand {
         if !incomplete.isEmpty {
             throw ExitCode(LabExitCode.checkFailed.rawValue)
         }
-    }
-
-    /// Whether `path` is a device, FIFO or socket, written through once rather than rewritten.
-    static func isSpecial(_ path: String) -> Bool {
-        if case .special = ReportFile.kind(of: path) { return true }
-        return false
     }
 }

@@ -15,6 +15,10 @@ public struct Growth: Codable, Sendable, Equatable {
     /// Resident bytes outside the malloc heap per iteration (``LeakMeasurement``); absent in
     /// records written before it was measured.
     public var nonHeapBytes: Double?
+    /// The workload iteration the figures are measured from: the declared onset of a leak that
+    /// starts late (``GroundTruth/leakOnset(inWorkloadOf:)``), so its rate is read where it
+    /// leaks, as `audit` reads it. Absent when the figures cover the whole workload.
+    public var fromIteration: Int?
 
     public init(
         bytes: Double? = nil, objects: Double? = nil, fds: Double? = nil, threads: Double? = nil, rss: Double? = nil,
@@ -32,9 +36,17 @@ public struct Growth: Codable, Sendable, Equatable {
     /// iteration, over the workload samples and the last sample before them. A robust slope,
     /// because the runtime's own one-off steps (a new worker thread's caches) would otherwise
     /// read as growth in a short run.
-    public static func measure(_ trace: Trace) -> Growth {
+    ///
+    /// - Parameter onset: the workload iteration to measure from (a leak's declared onset); 0
+    ///   for the whole workload. From a later iteration the window is the samples after it and
+    ///   the last one at or before it (``LeakMeasurement``'s window, as the audit uses).
+    public static func measure(_ trace: Trace, from onset: Int = 0) -> Growth {
         var window = trace.samples(in: .workload)
-        if let baseline = trace.baseline { window.insert(baseline, at: 0) }
+        if onset > 0 {
+            window = LeakMeasurement.window(trace, from: onset, to: nil)
+        } else if let baseline = trace.baseline {
+            window.insert(baseline, at: 0)
+        }
         func slope(_ metric: Metric) -> Double? {
             let points = window.compactMap { sample in sample[metric].map { (Double(sample.iteration), Double($0)) } }
             return Statistics.robustSlope(points)
@@ -42,8 +54,16 @@ public struct Growth: Codable, Sendable, Equatable {
         var growth = Growth(
             bytes: slope(.allocated), objects: slope(.liveObjects), fds: slope(.fds),
             threads: slope(.threads), rss: slope(.rss), tasks: slope(.tasks))
-        growth.nonHeapBytes = LeakMeasurement.slope(.nonHeapBytes, in: trace)
+        growth.nonHeapBytes = LeakMeasurement.slope(.nonHeapBytes, in: trace, from: onset)
+        growth.fromIteration = onset > 0 ? onset : nil
         return growth
+    }
+
+    /// Measures growth as `run` should be judged against `truth`: from the leak's onset when it
+    /// starts within the run (leaving samples enough for a slope), else over the whole workload.
+    public static func measure(_ trace: Trace, judgedAgainst truth: GroundTruth, workloadIterations: Int) -> Growth {
+        let onset = truth.leakOnset(inWorkloadOf: workloadIterations)
+        return measure(trace, from: onset < workloadIterations - 2 ? onset : 0)
     }
 
     /// Each measured figure against the declared truth, with whether it is within tolerance.
@@ -57,10 +77,18 @@ public struct Growth: Codable, Sendable, Equatable {
     /// - `allocator` is the allocator that counted `bytes`. Truths are declared as jemalloc counts
     ///   (its size classes); another allocator's count of the same leak is widened by
     ///   ``SizeClassRounding``, so its rounding is not read as a miscount.
-    public func comparison(with truth: GroundTruth, countedBy allocator: AllocatorName = .jemalloc) -> [GrowthCheck] {
+    /// - A leak whose declared onset is at or after the end of the run (`workloadIterations`,
+    ///   when given) leaks nothing in it: every figure is judged against 0.
+    public func comparison(
+        with truth: GroundTruth, countedBy allocator: AllocatorName = .jemalloc, workloadIterations: Int? = nil
+    ) -> [GrowthCheck] {
         var checks: [GrowthCheck] = []
         if truth.verdict == .bounded {
             return checks
+        }
+        var truth = truth
+        if let workloadIterations, truth.verdict == .leak, truth.leakOnset(inWorkloadOf: workloadIterations) >= workloadIterations - 2 {
+            truth.perIteration = .zero
         }
         let clean = truth.verdict == .clean
         func add(_ name: String, _ measured: Double?, _ declared: Double, _ tolerance: Double, rounding: (below: Double, above: Double) = (0, 0)) {

@@ -13,6 +13,10 @@ public enum TruthMutation: String, Codable, Sendable, CaseIterable {
     case boundedToLeak = "bounded-to-leak"
     /// leak → bounded.
     case leakToBounded = "leak-to-bounded"
+    /// bounded → clean: killed when the look-alike's growth stands above what a clean variant
+    /// may hold (``TruthAudit``'s heap peak and back-to-baseline checks); one that grows by less
+    /// than the runtime's own caches cannot be told from clean, and survives.
+    case boundedToClean = "bounded-to-clean"
     /// Every declared rate doubled.
     case rateDoubled = "rate-x2"
     /// Every declared rate halved.
@@ -40,7 +44,7 @@ public enum TruthMutation: String, Codable, Sendable, CaseIterable {
         switch self {
         case .leakToClean, .leakToBounded: return truth.verdict == .leak
         case .cleanToLeak: return truth.verdict == .clean
-        case .boundedToLeak: return truth.verdict == .bounded
+        case .boundedToLeak, .boundedToClean: return truth.verdict == .bounded
         case .rateDoubled, .rateHalved, .onsetEarlier: return constantRate
         case .onsetLater: return constantRate && { if case .onset = truth.shape { true } else { false } }()
         case .kindSwapped: return truth.verdict == .leak && !truth.parts.isEmpty
@@ -70,6 +74,8 @@ public enum TruthMutation: String, Codable, Sendable, CaseIterable {
             mutant = .leak(.heap(.reachable, bytes: bytes, objects: objects), note: "mutant")
         case .leakToBounded:
             mutant = .bounded(note: "mutant")
+        case .boundedToClean:
+            mutant = .clean(note: "mutant")
         case .rateDoubled, .rateHalved:
             let factor = self == .rateDoubled ? 2.0 : 0.5
             mutant.perIteration = truth.perIteration.scaled(by: factor)

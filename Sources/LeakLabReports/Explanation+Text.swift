@@ -128,7 +128,13 @@ public enum ExplanationText {
             parts.isEmpty
             ? "nothing per iteration (noise allowed: ±\(Format.rate(tolerance.bytes)) B, ±\(Format.rate(tolerance.objects)) objects)"
             : parts.joined(separator: ", ") + " per iteration"
-        if let plateau = truth.plateauBytes { text += "; plateau at most \(Format.bytes(plateau))" }
+        if let shape = truth.shapeDescription {
+            text += "; " + shape
+        } else if let plateau = truth.plateauBytes {
+            text += "; plateau at most \(Format.bytes(plateau))"
+        }
+        if truth.rateVaries { text += "; rate varies" }
+        if truth.expectedOutcome != .completed { text += "; ends \(truth.expectedOutcome.rawValue)" }
         return text
     }
 

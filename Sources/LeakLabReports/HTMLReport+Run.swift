@@ -119,10 +119,10 @@ extension HTMLReport {
         facts += " · \(run.workloadIterations) iterations, \(String(format: "%.1f", run.wallSeconds)) s"
         html += "<p class=\"muted\">\(facts)</p>"
         if let growth = run.growth {
-            let checks = growth.comparison(with: truth, countedBy: run.allocator.active ?? run.allocator.requested)
+            let checks = growth.comparison(with: truth, countedBy: run.allocator.active ?? run.allocator.requested, workloadIterations: run.workloadIterations)
             if !checks.isEmpty {
                 html +=
-                    "<table><tr><th>per workload iteration</th><th class=\"num\">measured</th><th class=\"num\">declared</th><th class=\"num\">±</th><th></th></tr>"
+                    "<table><tr><th>\(growth.fromIteration.map { "per iteration from iteration \($0) (the declared onset)" } ?? "per workload iteration")</th><th class=\"num\">measured</th><th class=\"num\">declared</th><th class=\"num\">±</th><th></th></tr>"
                 for check in checks {
                     html +=
                         "<tr><td>\(HTML.escape(check.metric))</td><td class=\"num\">\(HTML.escape(Format.rate(check.measured)))</td><td class=\"num\">\(HTML.escape(Format.rate(check.declared)))</td><td class=\"num\">\(HTML.escape(Format.rate(check.tolerance)))</td>"

@@ -45,8 +45,11 @@ public enum RunTextReport {
             lines.append("  \(name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(curve)  \(from) → \(to)")
         }
         if let growth = record.growth {
-            lines.append("  growth per workload iteration   measured     declared   tolerance")
-            for check in growth.comparison(with: record.truth, countedBy: record.allocator.active ?? record.allocator.requested) {
+            let window = growth.fromIteration.map { "per iteration from \($0) (onset)" } ?? "per workload iteration"
+            lines.append("  growth \(window)   measured     declared   tolerance")
+            for check in growth.comparison(
+                with: record.truth, countedBy: record.allocator.active ?? record.allocator.requested, workloadIterations: record.workloadIterations)
+            {
                 let mark = check.withinTolerance ? Terminal.style("ok", "32") : Terminal.style("OFF", "31")
                 lines.append(
                     "    \(check.metric.padding(toLength: 28, withPad: " ", startingAt: 0))\(pad(Format.rate(check.measured), 10))   \(pad(Format.rate(check.declared), 10))   ±\(Format.rate(check.tolerance).padding(toLength: 8, withPad: " ", startingAt: 0)) \(mark)"
@@ -60,10 +63,13 @@ public enum RunTextReport {
                 lines.append("    \("rss (not judged)".padding(toLength: 28, withPad: " ", startingAt: 0))\(pad(Format.rate(rss), 10))")
             }
         }
-        if record.truth.verdict == .bounded, let shape = BoundedShape.measure(record.trace) {
+        if record.truth.verdict == .bounded,
+            let shape = BoundedShape.measure(record.trace, plateauFrom: record.truth.plateauIteration(inWorkloadOf: record.workloadIterations))
+        {
             let verdict = shape.isBounded ? Terminal.style("bounded", "32") : Terminal.style("NOT BOUNDED", "31")
+            let halves = shape.splitIteration.map { "before → after iteration \($0), the declared reachedBy" } ?? "first → second half of the workload"
             lines.append(
-                "  bounded?  \(verdict): slope \(Format.rate(shape.earlySlope)) → \(Format.rate(shape.lateSlope)) B/iteration (first → second half of the workload); after settle \(Format.bytes(shape.settledGrowth)) of \(Format.bytes(shape.workloadGrowth)) still held"
+                "  bounded?  \(verdict): slope \(Format.rate(shape.earlySlope)) → \(Format.rate(shape.lateSlope)) B/iteration (\(halves)); the workload added \(Format.bytes(shape.workloadGrowth)), \(Format.bytes(shape.settledGrowth)) held after settle"
             )
         }
         if let census = record.census {

@@ -109,7 +109,7 @@ public struct Runner: Sendable {
         record.containment = report
         record.allocatorOptions = settings.applied.isEmpty ? nil : settings.applied
         record.census = census?.symbolized()
-        if outcome == .completed { record.growth = Growth.measure(record.trace) }
+        if outcome == .completed { record.growth = Growth.measure(record.trace, judgedAgainst: truth, workloadIterations: request.workloadIterations) }
         return record
     }
 

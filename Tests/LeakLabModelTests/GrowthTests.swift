@@ -66,6 +66,37 @@ func syntheticTrace(
         #expect(!old.withinTolerance)
     }
 
+    /// A leak declared with an onset is measured from it, as the audit measures it; over the
+    /// whole workload its rate would read diluted by the flat stretch before it.
+    @Test func aLeakWithAnOnsetIsMeasuredFromIt() throws {
+        let trace = syntheticTrace(iterations: 2_000, bytes: { 224 * max(0, $0 - 1_200) })
+        let truth = GroundTruth.leak(.heap(.unreachable, bytes: 224, objects: 1), shape: .onset(.iteration(1_200)))
+        let whole = Growth.measure(trace)
+        #expect(try #require(whole.bytes) < 150, "diluted over the whole workload")
+        let fromOnset = Growth.measure(trace, judgedAgainst: truth, workloadIterations: 2_000)
+        #expect(fromOnset.fromIteration == 1_200)
+        #expect(abs(try #require(fromOnset.bytes) - 224) < 1e-6)
+        #expect(fromOnset.comparison(with: truth, workloadIterations: 2_000).first { $0.metric == "bytes" }?.withinTolerance == true)
+        // An onset past the end of the run: nothing leaks in it, and nothing is declared for it.
+        let late = GroundTruth.leak(.heap(.unreachable, bytes: 224, objects: 1), shape: .onset(.iteration(5_000)))
+        let flat = syntheticTrace(iterations: 2_000, bytes: { _ in 4_096 })
+        let growth = Growth.measure(flat, judgedAgainst: late, workloadIterations: 2_000)
+        #expect(growth.fromIteration == nil)
+        #expect(growth.comparison(with: late, workloadIterations: 2_000).allSatisfy { $0.withinTolerance })
+    }
+
+    /// A decoy that fills until its declared `reachedBy` and then holds is bounded, though its
+    /// second half of the workload starts before that point.
+    @Test func aPlateauIsJudgedAfterTheDeclaredReachedBy() throws {
+        let trace = syntheticTrace(iterations: 2_000, bytes: { 140 * min($0, 1_600) })
+        let halves = try #require(BoundedShape.measure(trace))
+        #expect(!halves.isBounded, "the halves see it still filling")
+        let declared = try #require(BoundedShape.measure(trace, plateauFrom: 1_600))
+        #expect(declared.isBounded && declared.splitIteration == 1_600)
+        let tooLate = try #require(BoundedShape.measure(trace, plateauFrom: 1_995))
+        #expect(tooLate.splitIteration == nil, "no samples after it: the halves again")
+    }
+
     @Test func aPlateauIsBoundedAndALineIsNot() throws {
         let plateau = try #require(BoundedShape.measure(syntheticTrace(bytes: { 1_000 * min($0, 300) })))
         #expect(plateau.plateaued && plateau.isBounded)

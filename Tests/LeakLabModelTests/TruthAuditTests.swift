@@ -87,6 +87,32 @@ import Testing
         #expect(!failed(TruthAudit.checks(for: givenBack, mutation: .boundedToLeak)).isEmpty)
     }
 
+    /// A table that fills to ~220 KiB by iteration 800 and holds it (an outside plugin's decoy),
+    /// declared clean: its rate at 4N is 0 and it grows too little for the N-vs-4N check, so
+    /// the heap's peak and what it keeps after settle refute it; declared bounded it passes, and
+    /// the bounded-to-clean mutant of it is killed. A clean variant whose runtime moves by a few
+    /// KiB passes.
+    @Test func aVariantThatFillsAndHoldsIsBoundedNotClean() {
+        let fills: (Int) -> Int = { 280 * min($0, 800) }
+        let asClean = evidence(.clean(), bytes: fills, objects: { _ in 0 })
+        let refuted = failed(TruthAudit.checks(for: asClean))
+        #expect(refuted.contains("heap peak above baseline") && refuted.contains("back to baseline"), "\(refuted)")
+        let asBounded = evidence(.bounded(reachedBy: .iteration(800)), bytes: fills, objects: { _ in 0 })
+        #expect(failed(TruthAudit.checks(for: asBounded)).isEmpty, "\(TruthAudit.checks(for: asBounded).filter { !$0.passed })")
+        #expect(!failed(TruthAudit.checks(for: asBounded, mutation: .boundedToClean)).isEmpty)
+        let runtimeNoise = evidence(.clean(), bytes: { $0 == 500 ? 20_000 : 3_000 }, objects: { _ in 0 })
+        #expect(failed(TruthAudit.checks(for: runtimeNoise)).isEmpty, "\(TruthAudit.checks(for: runtimeNoise).filter { !$0.passed })")
+    }
+
+    /// A transient of the runtime in one run only (a worker's caches filled, then freed) does
+    /// not fail a clean variant: the peak must be in the longer run too.
+    @Test func aPeakInOneRunOnlyIsNotGrowth() {
+        var once = evidence(.clean(), bytes: { _ in 0 }, objects: { _ in 0 })
+        once.primary = run(.clean(), iterations: 1_000, bytes: { $0 == 500 ? 200_000 : 0 }, objects: { _ in 0 })
+        let peak = TruthAudit.checks(for: once).first { $0.name == "heap peak above baseline" }
+        #expect(peak?.passed == true, "\(String(describing: peak))")
+    }
+
     /// A buffer that fills for 300 iterations and is cleared (an outside plugin's decoy): each
     /// tooth rises steeply, yet the peaks and troughs stay put, so it is bounded; the same teeth
     /// on a slow leak lift both, and are not.

@@ -54,7 +54,9 @@ public struct ContainmentReport: Codable, Sendable, Equatable {
             )
         }
         if outputCapped {
-            notes.append("output capped: \(Self.mebibytes(outputBytes)) written to stdout/stderr, the last \(Self.mebibytes(outputKeptBytes)) kept")
+            notes.append(
+                "output capped: \(Self.mebibytes(outputBytes)) written to stdout/stderr; the runner kept the last \(Self.mebibytes(outputKeptBytes)), the record (childOutput) its last 4 KiB"
+            )
         }
         if overlongLines > 0 {
             notes.append(

@@ -25,15 +25,48 @@ public final class ProcProbe: Probe {
     private var lastThreads = 0
 
     public init() throws(ProbeError) {
-        statm = open("/proc/self/statm", O_RDONLY | O_CLOEXEC)
-        stat = open("/proc/self/stat", O_RDONLY | O_CLOEXEC)
-        fdDirectory = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        statm = Self.movedHigh(open("/proc/self/statm", O_RDONLY | O_CLOEXEC))
+        stat = Self.movedHigh(open("/proc/self/stat", O_RDONLY | O_CLOEXEC))
+        fdDirectory = Self.movedHigh(open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC))
         buffer = .allocate(byteCount: 32 * 1024, alignment: 8)
         pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
         guard statm >= 0, stat >= 0, fdDirectory >= 0 else {
             let error = ProcProbe.lastError()
             throw ProbeError(probe: "proc", metric: "open", reason: "cannot open /proc/self/\(statm < 0 ? "statm" : stat < 0 ? "stat" : "fd"): \(error)")
         }
+    }
+
+    /// The highest descriptor the probe's files are moved below: high enough that a scenario
+    /// working with the low numbers (`close(4)`, `dup2(x, 5)`, a daemon closing 3..<256 before
+    /// it execs) leaves them alone, low enough that the kernel's descriptor table stays small.
+    static let descriptorCeiling = 1_024
+
+    /// Moves `descriptor` to just below ``descriptorCeiling`` (or the descriptor budget, if
+    /// lower); leaves it where it is when there is no room up there.
+    static func movedHigh(_ descriptor: Int32) -> Int32 {
+        guard descriptor >= 0 else { return descriptor }
+        var limit = rlimit()
+        guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return descriptor }
+        let top = Int32(min(UInt64(limit.rlim_cur), UInt64(descriptorCeiling)))
+        let floor = top - 16
+        guard floor > descriptor else { return descriptor }
+        let moved = fcntl(descriptor, F_DUPFD_CLOEXEC, floor)
+        guard moved >= 0, moved < top else {
+            if moved >= 0 { close(moved) }
+            return descriptor
+        }
+        close(descriptor)
+        return moved
+    }
+
+    /// Why a read of one of the probe's files failed: a descriptor the scenario closed or
+    /// replaced is named as such, not as a probe that cannot parse the kernel's output.
+    private func unreadable(_ file: String, descriptor: Int32, metric: String) -> ProbeError {
+        let reason =
+            fcntl(descriptor, F_GETFD) < 0
+            ? "the scenario closed the lab's descriptor for /proc/self/\(file) (fd \(descriptor))"
+            : "cannot parse /proc/self/\(file) (fd \(descriptor); a scenario that replaced that descriptor with dup2 reads the same)"
+        return ProbeError(probe: name, metric: metric, reason: reason)
     }
 
     deinit {
@@ -53,7 +86,7 @@ public final class ProcProbe: Probe {
         // statm: "size resident shared text lib data dt", in pages.
         let statmBytes = pread(statm, buffer.baseAddress, buffer.count - 1, 0)
         guard statmBytes > 0, let residentPages = field(1, in: statmBytes) else {
-            throw ProbeError(probe: name, metric: "rss", reason: "cannot parse /proc/self/statm")
+            throw unreadable("statm", descriptor: statm, metric: "rss")
         }
         sample.rss = residentPages * pageSize
 
@@ -67,7 +100,7 @@ public final class ProcProbe: Probe {
         // num_threads is field 20 overall; the first field after the ")" is field 3 (state).
         let statBytes = pread(stat, buffer.baseAddress, buffer.count - 1, 0)
         guard statBytes > 0, let threads = fieldAfterCommand(17, in: statBytes) else {
-            throw ProbeError(probe: name, metric: "threads", reason: "cannot parse /proc/self/stat")
+            throw unreadable("stat", descriptor: stat, metric: "threads")
         }
         lastThreads = threads
         sample.threads = threads

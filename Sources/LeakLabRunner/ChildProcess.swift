@@ -19,6 +19,9 @@ final class ChildProcess {
     /// Why the runner killed the child, if it did.
     enum KillReason: Equatable {
         case wallTime(Double)
+        /// Reported the end of its run but had not exited this many seconds later (an `atexit`
+        /// handler or a destructor that blocks): killed then, not at the wall-time budget.
+        case exitHang(Double)
         case memory(Int)
         case threads(Int)
     }
@@ -163,12 +166,17 @@ final class ChildProcess {
     /// wall-time budget the whole process group is killed. Once the child has exited, what is
     /// already in the pipes is read (up to ``drainLimit``) and the run is over, whoever still
     /// holds their write ends.
-    func monitor(budgets: Budgets, onMessage: (ChildMessage) -> Void) -> Termination {
+    ///
+    /// - Parameter exitGraceSeconds: how long the child may take to exit after it reported
+    ///   `finished`; `nil` waits until the wall-time budget (tool runs, whose tools do their work
+    ///   at exit).
+    func monitor(budgets: Budgets, exitGraceSeconds: Double? = nil, onMessage: (ChildMessage) -> Void) -> Termination {
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         var lines = ChannelLineReader()
         var killedFor: KillReason?
         var peakRSS = 0, peakData = 0
         var undecodable = 0
+        var finishedAt: Double?
         let decoder = JSONDecoder()
         var statusBuffer = [UInt8](repeating: 0, count: 4_096)
         var numberBuffer = [UInt8](repeating: 0, count: 64)
@@ -183,6 +191,7 @@ final class ChildProcess {
             guard !line.isEmpty else { return }
             drainRing()  // the samples the child wrote before this message come first
             if let message = try? decoder.decode(ChildMessage.self, from: Data(line)) {
+                if case .finished = message { finishedAt = MonotonicClock.now() }
                 onMessage(message)
             } else {
                 undecodable += 1
@@ -208,7 +217,13 @@ final class ChildProcess {
                     return
                 }
             }
-            let elapsed = MonotonicClock.now() - start
+            let now = MonotonicClock.now()
+            if let finishedAt, let exitGraceSeconds, now - finishedAt > exitGraceSeconds {
+                killedFor = .exitHang(now - finishedAt)
+                kill(-pid, SIGKILL)
+                return
+            }
+            let elapsed = now - start
             if elapsed > budgets.wallSeconds {
                 killedFor = .wallTime(elapsed)
                 kill(-pid, SIGKILL)

@@ -57,7 +57,7 @@ public struct Runner: Sendable {
         var census: TaskCensus?
         var failure: (phase: Phase, message: String)?
         var finished = false
-        let termination = child.monitor(budgets: plan.budgets) { message in
+        let termination = child.monitor(budgets: plan.budgets, exitGraceSeconds: Self.exitGraceSeconds) { message in
             switch message {
             case .hello(let report, let missing):
                 // The child joins its group before it says hello.
@@ -145,6 +145,11 @@ public struct Runner: Sendable {
         return String(reason.prefix(200))
     }
 
+    /// How long a child may take to exit after it reported the end of its run: the host exits
+    /// within milliseconds; a scenario's `atexit` handler that hangs would otherwise hold the run
+    /// until the wall-time budget (120 s by default). Capped by that budget.
+    static let exitGraceSeconds = 5.0
+
     static func classify(
         termination: ChildProcess.Termination, finished: Bool, failure: (phase: Phase, message: String)?,
         samples: [Sample], budgets: Budgets, containment: Containment = Containment(), output: String = ""
@@ -160,6 +165,15 @@ public struct Runner: Sendable {
                 .timedOut,
                 String(format: "ran %.1f s, over the budget of %.0f s; its process group was killed", seconds, budgets.wallSeconds)
                     + " (after \(samples.count) samples)"
+            )
+        case .exitHang(let seconds):
+            // Every phase ran and every sample is in: what the run measured stands.
+            return (
+                finished && failure == nil ? .completed : .crashed,
+                String(
+                    format:
+                        "reported the end of its run but had not exited %.1f s later (an atexit handler or a destructor that blocks?); its process group was killed",
+                    seconds)
             )
         case nil:
             break

@@ -87,6 +87,7 @@ enum MisbehavingPlugin {
         ("abort", "crashed", "signal 6", 5),
         ("early-exit", "crashed", "exited before finishing", 5),
         ("hang-in-tear-down", "timed-out", "process group was killed", 12),
+        ("hangs-at-exit", "completed", "had not exited 5.0 s later", 9),
         ("throws-in-set-up", "failed", "db.example.invalid:5432 (connection refused)", 5),
         // Issue 14.
         ("fork-keeps-channel", "completed", "killed 1 leftover process after the run: llmisb-keeper", 5),

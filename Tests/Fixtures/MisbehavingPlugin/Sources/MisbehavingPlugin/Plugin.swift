@@ -55,6 +55,9 @@ let misbehavingScenario = Scenario(
             name: "hang-in-tear-down", role: .fixed, summary: "never returns from tearDown",
             truth: .clean(expectedOutcome: .timedOut), makeWorkload: { _ in HangInTearDown() }),
         Variant(
+            name: "hangs-at-exit", role: .fixed, summary: "an atexit handler that never returns",
+            truth: .clean(), makeWorkload: { _ in HangsAtExit() }),
+        Variant(
             name: "throws-in-set-up", role: .fixed, summary: "throws from setUp",
             truth: .clean(expectedOutcome: .failed), makeWorkload: { _ in ThrowsInSetUp() }),
         // Escapes from containment (issue 14): each declares the outcome the lab must give it;

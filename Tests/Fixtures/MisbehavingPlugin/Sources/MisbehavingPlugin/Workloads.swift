@@ -95,6 +95,17 @@ final class HangInTearDown: ScenarioWorkload {
     }
 }
 
+/// Registers an `atexit` handler that never returns: every phase runs and reports, then the
+/// process cannot exit. The lab kills it a few seconds after it reported the end, not at the
+/// wall-time budget, and keeps what it measured.
+final class HangsAtExit: ScenarioWorkload {
+    func setUp(context: ScenarioContext) async throws {
+        atexit { while true { sleep(1) } }
+    }
+
+    func iteration(_ index: Int, context: ScenarioContext) async throws {}
+}
+
 /// The error a plugin's setUp throws.
 struct SetUpRefused: Error, CustomStringConvertible {
     var description: String { "misbehaving fixture: cannot reach the database at db.example.invalid:5432 (connection refused)" }

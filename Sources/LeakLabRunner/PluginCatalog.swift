@@ -30,7 +30,8 @@ public struct PluginCatalog: Sendable {
     ///     (LeakLabKit itself), so a library in it without the entry point is skipped quietly;
     ///     in a directory the user named, it is refused with a message.
     ///   - userDirectories: `--plugins DIR` options and `LEAKLAB_PLUGIN_PATH` entries.
-    /// - Throws: ``RunnerError/usage(_:)`` when a user directory does not exist or is a file, or
+    /// - Throws: ``RunnerError/usage(_:)`` when a user directory does not exist, is a file or
+    ///   holds no `lib*.so`, or
     ///   two plugins have the same name or provide the same scenario id.
     ///   - host: the `leaklab-host` that opens each user plugin in a child first
     ///     (``PluginPreflight``); a plugin that crashes or exits it is refused by name.
@@ -47,6 +48,13 @@ public struct PluginCatalog: Sendable {
                 let parent = (directory as NSString).deletingLastPathComponent
                 throw .usage(
                     "--plugins (or LEAKLAB_PLUGIN_PATH) takes directories, and \(directory) is a file: pass the directory that holds it (\(parent.isEmpty ? "." : parent)); every plugin in it is loaded"
+                )
+            }
+            guard !Self.libraries(in: directory).isEmpty else {
+                let package = FileManager.default.fileExists(atPath: directory + "/Package.swift")
+                throw .usage(
+                    "no plugin in \(directory): --plugins (or LEAKLAB_PLUGIN_PATH) takes the directory that holds built plugins (lib*.so)"
+                        + (package ? "; this is a package: build it (swift build -c release) and pass \(directory)/.build/release" : "")
                 )
             }
             sources.append((directory, false))

@@ -109,6 +109,17 @@ import Testing
         #expect(warnings.contains { $0.contains(future) && $0.contains("version 99") && $0.contains("Rebuild") }, "\(result.stderr)")
     }
 
+    /// A plugin package's own folder (sources, no built library) given to --plugins is a usage
+    /// error that says where the built plugins are, not a silent "unknown scenario" later.
+    @Test func aPluginsFolderWithNoLibraryIsAUsageErrorThatSaysWhereTheyAre() throws {
+        let directory = try Directory()
+        _ = try directory.write("Package.swift", "// swift-tools-version:6.0\n")
+        let result = try CLI.run(["list", "--plugins", directory.path])
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("no plugin in \(directory.path)"), "\(result.stderr)")
+        #expect(result.stderr.contains("\(directory.path)/.build/release"), "\(result.stderr)")
+    }
+
     /// A plugin that aborts, crashes or exits while it is opened is refused by name; the lab and
     /// the other plugins carry on (PluginPreflight opens it in a throw-away child first).
     @Test func aPluginThatCrashesOrExitsWhileOpenedIsRefusedAndTheLabCarriesOn() throws {

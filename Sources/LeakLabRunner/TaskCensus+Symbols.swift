@@ -13,7 +13,7 @@ extension TaskCensus {
             for frameIndex in named.groups[groupIndex].frames.indices {
                 let frame = named.groups[groupIndex].frames[frameIndex]
                 guard frame.module >= 0, frame.module < modules.count else { continue }
-                if tables[frame.module] == nil { tables[frame.module] = ELFSymbolTable(path: modules[frame.module]) }
+                if tables[frame.module] == nil { tables[frame.module] = ELFSymbolTable.cached(path: modules[frame.module]) }
                 guard let table = tables[frame.module] ?? nil,
                     let address = table.address(ofFileOffset: UInt64(frame.offset)),
                     let symbol = table.symbol(at: address)

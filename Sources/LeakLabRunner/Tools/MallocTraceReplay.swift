@@ -99,7 +99,7 @@ final class SuppressionList {
             return String(rest[rest.index(after: rest.startIndex)..<plus])
         }
         guard rest.hasPrefix("[0x"), let offset = UInt64(rest.dropFirst(3).prefix { $0 != "]" }, radix: 16) else { return nil }
-        if tables[file] == nil { tables[file] = .some(ELFSymbolTable(path: file)) }
+        if tables[file] == nil { tables[file] = .some(ELFSymbolTable.cached(path: file)) }
         return tables[file]??.symbol(at: offset)?.name
     }
 

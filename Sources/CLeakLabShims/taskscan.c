@@ -66,6 +66,7 @@ struct leaklab_task_scanner {
     size_t mappingCapacity, mappingCount;
     uint8_t *chunk;
     size_t chunkSize;
+    size_t chunkUsed;  // bytes of chunk written since it was last cleared
     unsigned char *resident;
     task_record *records;
     size_t recordCapacity, recordCount;
@@ -78,6 +79,10 @@ struct leaklab_task_scanner {
 };
 
 static const size_t CHUNK = 1u << 20;
+/// How much address space one mincore call covers: large, because a mapping an allocator
+/// reserves is mostly not resident (jemalloc's ~140 MiB for a few MiB in use), and one call per
+/// CHUNK cost more in system calls than the walk itself.
+static const size_t RESIDENT_SPAN = 64u << 20;
 static const size_t MAPS_CAPACITY = 4u << 20;
 static const size_t MAPPING_CAPACITY = 1u << 16;
 static const size_t GROUP_CAPACITY = 4096;
@@ -115,7 +120,7 @@ leaklab_task_scanner *leaklab_task_scanner_create(size_t taskCapacity, char *why
     size_t total = 0;
     size_t sizes[11] = {
         sizeof(struct leaklab_task_scanner), MAPS_CAPACITY, MAPPING_CAPACITY * sizeof(mapping), CHUNK,
-        CHUNK / page + 1, taskCapacity * sizeof(task_record), GROUP_CAPACITY * sizeof(leaklab_task_group),
+        RESIDENT_SPAN / page + 1, taskCapacity * sizeof(task_record), GROUP_CAPACITY * sizeof(leaklab_task_group),
         GROUP_CAPACITY * 2 * sizeof(uint32_t), PAGE_CACHE * sizeof(uintptr_t), PAGE_CACHE * CACHE_PAGE, 64,
     };
     for (int i = 0; i < 11; i++) {
@@ -325,11 +330,13 @@ static void scan_run(struct leaklab_task_scanner *s, uintptr_t base, const uint8
     }
 }
 
-/// Scans [start, end) page by page: resident pages only, copied with process_vm_readv.
+/// Scans [start, end): the resident pages only (mincore), copied with process_vm_readv in runs
+/// of at most one chunk.
 static void scan_range(struct leaklab_task_scanner *s, uintptr_t start, uintptr_t end, size_t page,
                        scan_totals *totals) {
-    for (uintptr_t at = start; at < end; at += s->chunkSize) {
-        size_t length = end - at < s->chunkSize ? end - at : s->chunkSize;
+    const size_t chunkPages = s->chunkSize / page;
+    for (uintptr_t at = start; at < end; at += RESIDENT_SPAN) {
+        size_t length = end - at < RESIDENT_SPAN ? end - at : RESIDENT_SPAN;
         size_t pages = length / page;
         if (mincore((void *)at, length, s->resident) != 0) continue;  // unmapped since
         size_t first = 0;
@@ -339,10 +346,11 @@ static void scan_range(struct leaklab_task_scanner *s, uintptr_t start, uintptr_
                 continue;
             }
             size_t last = first;
-            while (last < pages && (s->resident[last] & 1)) last++;
+            while (last < pages && last - first < chunkPages && (s->resident[last] & 1)) last++;
             uintptr_t runStart = at + first * page;
             size_t runLength = (last - first) * page;
-            uint8_t *copy = s->chunk + first * page;
+            uint8_t *copy = s->chunk;
+            if (runLength > s->chunkUsed) s->chunkUsed = runLength;
             int copied;
             if (s->vmReadv) {
                 struct iovec local = {copy, runLength}, remote = {(void *)runStart, runLength};
@@ -378,16 +386,22 @@ static long scan(struct leaklab_task_scanner *s, scan_totals *totals) {
 
 /// Clears the copies of scanned memory, so that nothing scanning this process for pointers (a
 /// leak checker) finds the heap's pointers a second time in them.
+/// Only what was written is cleared (a whole chunk and page cache cost more than a small scan).
 static void forget_copies(struct leaklab_task_scanner *s) {
-    memset(s->chunk, 0, s->chunkSize);
-    memset(s->cachePages, 0, PAGE_CACHE * CACHE_PAGE);
-    memset(s->cacheTags, 0, PAGE_CACHE * sizeof(uintptr_t));
+    memset(s->chunk, 0, s->chunkUsed);
+    s->chunkUsed = 0;
+    for (size_t slot = 0; slot < PAGE_CACHE; slot++) {
+        if (s->cacheTags[slot] == 0) continue;
+        memset(s->cachePages + slot * CACHE_PAGE, 0, CACHE_PAGE);
+        s->cacheTags[slot] = 0;
+    }
 }
 
 long leaklab_task_count(leaklab_task_scanner *s, long *completed) {
     scan_totals totals = {0, 0, 0, 0};
     long live = scan(s, &totals);
-    memset(s->chunk, 0, s->chunkSize);
+    memset(s->chunk, 0, s->chunkUsed);
+    s->chunkUsed = 0;
     if (completed) *completed = totals.completed;
     return live;
 }
@@ -404,7 +418,7 @@ static int read_pair(struct leaklab_task_scanner *s, uintptr_t address, uintptr_
     size_t slot = (page / CACHE_PAGE) % PAGE_CACHE;
     uint8_t *copy = s->cachePages + slot * CACHE_PAGE;
     if (s->cacheTags[slot] != page) {
-        s->cacheTags[slot] = 0;
+        s->cacheTags[slot] = 1;  // written, holds no page (a page address is never 1): cleared by forget_copies
         if (copy_in(s, page, copy, CACHE_PAGE) != 0) return copy_in(s, address, pair, 16);
         s->cacheTags[slot] = page;
     }
@@ -415,7 +429,6 @@ static int read_pair(struct leaklab_task_scanner *s, uintptr_t address, uintptr_
 /// Follows every recorded task's AsyncContext chain: each context's ResumeParent is where its
 /// caller resumes, its Parent the caller's context.
 static void walk_chains(struct leaklab_task_scanner *s) {
-    memset(s->cacheTags, 0, PAGE_CACHE * sizeof(uintptr_t));
     for (size_t i = 0; i < s->recordCount; i++) {
         task_record *r = &s->records[i];
         while (r->context != 0 && r->frameCount < LEAKLAB_TASK_MAX_FRAMES) {

@@ -36,14 +36,31 @@ enum ResourceLimits {
         if getppid() != runner { _exit(Host.ExitCode.runnerGone.rawValue) }
     }
 
-    /// Writes our pid to `cgroup.procs`. A failure is not fatal: the runner's watchdog and
-    /// RLIMIT_DATA still hold, and the runner sees from `cgroup.procs` whether we got in.
+    /// Writes our pid to `cgroup.procs` unless the runner has already moved us there (it does
+    /// so while we start: a move can wait for an RCU grace period). A failure is not fatal: the
+    /// runner's watchdog and RLIMIT_DATA still hold, and the runner sees from `cgroup.procs`
+    /// whether we got in.
     private static func joinCgroup(_ procsPath: String) {
+        if isMember(procsPath) { return }
         let fd = open(procsPath, O_WRONLY | O_CLOEXEC)
         guard fd >= 0 else { return }
         defer { close(fd) }
         let text = "\(getpid())\n"
         _ = text.withCString { write(fd, $0, strlen($0)) }
+    }
+
+    /// Whether our pid is listed in `cgroup.procs` (a run's group holds a handful of pids).
+    private static func isMember(_ procsPath: String) -> Bool {
+        let fd = open(procsPath, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 4_096)
+        let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        guard count > 0 else { return false }
+        let me = getpid()
+        return buffer[..<count].split(separator: UInt8(ascii: "\n")).contains { line in
+            Int32(String(decoding: line, as: UTF8.self)) == me
+        }
     }
 
     private static func set(_ resource: __rlimit_resource, _ value: UInt) {

@@ -82,6 +82,17 @@ public final class RunCgroup: @unchecked Sendable {
     /// The `cgroup.procs` files the child writes its pid to.
     var procsPaths: [String] { directories.map { "\($0)/cgroup.procs" } }
 
+    /// Moves a child just spawned into every group of the run, while it is still linking.
+    ///
+    /// On cgroup v1 the first move into a memory group waits for an RCU grace period (~8 ms
+    /// here); made by the runner while the child's dynamic linker runs, that wait no longer
+    /// adds to the run. The child still checks before it loads plugin code and moves itself into
+    /// any group it is not in yet (``ContainmentChannel/cgroupProcsKey``). A child that has
+    /// already exited is simply not moved.
+    func admit(_ pid: pid_t) {
+        for path in procsPaths { _ = Self.write("\(pid)", to: path) }
+    }
+
     /// Whether `pid` is in the memory group (the child moved itself in).
     func contains(_ pid: pid_t) -> Bool {
         guard let memoryDirectory else { return false }

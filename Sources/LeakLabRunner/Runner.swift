@@ -48,6 +48,7 @@ public struct Runner: Sendable {
 
         let child = try ChildProcess(
             executable: hostExecutable, arguments: [requestJSON], environment: environment, cgroup: cgroup)
+        cgroup?.admit(child.pid)
         onEvent(.started(pid: child.pid))
         var joinedCgroup = false
 

@@ -1,5 +1,6 @@
 import Dispatch
-import Foundation
+import FoundationEssentials
+import Glibc
 import LeakLabKit
 import LeakLabModel
 import LeakLabProbes
@@ -32,13 +33,25 @@ public enum Host {
         try? JSONDecoder().decode(RunRequest.self, from: Data(argument.utf8))
     }
 
+    /// Writes `text` to `fd` in full (the host links FoundationEssentials only, which has no
+    /// FileHandle: Foundation and its ICU cost every child ~5 ms to load).
+    static func write(_ text: String, to fd: Int32) {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if written < 0, errno == EINTR { continue }
+            guard written > 0 else { return }
+            bytes = bytes.dropFirst(written)
+        }
+    }
+
     public static func main(arguments: [String]) -> Never {
         ResourceLimits.dieWithRunner()
         MallocTrace.startIfRequested()
         signal(SIGPIPE, SIG_IGN)
         if arguments.count == 3, arguments[1] == PluginCheckProtocol.argument { PluginCheck.run(path: arguments[2]) }
         guard arguments.count == 2, let request = decodeRequest(arguments[1]) else {
-            FileHandle.standardError.write(Data("leaklab-host: expects one argument, a RunRequest as JSON; it is started by `leaklab`, not by hand\n".utf8))
+            write("leaklab-host: expects one argument, a RunRequest as JSON; it is started by `leaklab`, not by hand\n", to: STDERR_FILENO)
             exit(ExitCode.badRequest.rawValue)
         }
         ResourceLimits.apply(request.budgets)
@@ -50,7 +63,7 @@ public enum Host {
         do {
             probes = try ProbeSet(active: detected.allocator, countTasks: request.countTasks)
             if let reason = probes.tasksUnavailableReason {
-                FileHandle.standardError.write(Data("leaklab-host: tasks cannot be counted: \(reason)\n".utf8))
+                write("leaklab-host: tasks cannot be counted: \(reason)\n", to: STDERR_FILENO)
             }
         } catch {
             channel.send(.failed(phase: .setUp, message: String(describing: error)))

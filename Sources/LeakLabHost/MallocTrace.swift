@@ -1,5 +1,5 @@
 import CLeakLabShims
-import Foundation
+import FoundationEssentials
 
 /// glibc's malloc tracing for the `mtrace` detector.
 ///

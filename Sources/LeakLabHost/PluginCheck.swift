@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 import LeakLabKit
 import LeakLabModel
 
@@ -10,10 +10,10 @@ enum PluginCheck {
     static func run(path: String) -> Never {
         do {
             _ = try PluginLoader.load(path: path)
-            FileHandle.standardOutput.write(Data((PluginCheckProtocol.loadedMark + "\n").utf8))
+            Host.write(PluginCheckProtocol.loadedMark + "\n", to: STDOUT_FILENO)
             exit(PluginCheckProtocol.loadedStatus)
         } catch {
-            FileHandle.standardError.write(Data("leaklab-host: \(error.description)\n".utf8))
+            Host.write("leaklab-host: \(error.description)\n", to: STDERR_FILENO)
             exit(PluginCheckProtocol.refusedStatus)
         }
     }

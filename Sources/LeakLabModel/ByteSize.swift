@@ -1,5 +1,3 @@
-import Foundation
-
 /// Sizes as people type them: `512MiB`, `2GiB`, `1.5G`, `128k`, `1TiB`, `4096`, `0x20000`. The one grammar
 /// for every option that takes a size (`--memory-budget`, `--allocator-option` byte values).
 public enum ByteSize {
@@ -7,7 +5,10 @@ public enum ByteSize {
     /// `b`, `k`/`kb`/`kib`, `m`/`mb`/`mib`, `g`/`gb`/`gib`, `t`/`tb`/`tib` (all binary: `1k` is 1024);
     /// `nil` too for a size beyond `Int`.
     public static func parse(_ text: String) -> Int? {
-        let lowered = text.lowercased().trimmingCharacters(in: .whitespaces)
+        var trimmed = Substring(text.lowercased())
+        while trimmed.first?.isWhitespace == true { trimmed.removeFirst() }
+        while trimmed.last?.isWhitespace == true { trimmed.removeLast() }
+        let lowered = String(trimmed)
         if lowered.hasPrefix("0x") { return Int(lowered.dropFirst(2), radix: 16) }
         let units: [(String, Int)] = [
             ("tib", 1 << 40), ("tb", 1 << 40), ("t", 1 << 40),

@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// Human-readable numbers for messages, verdict notes and tables: the one place figures are
 /// formatted, so the runner, the detectors and the reports print the same `1.5 KiB`.
@@ -16,26 +16,38 @@ public enum Format {
             unit += 1
         }
         let sign = value < 0 ? "-" : ""
-        return unit == 0 ? "\(sign)\(Int(scaled.rounded())) B" : String(format: "%@%.1f %@", sign, scaled, units[unit])
+        return unit == 0 ? "\(sign)\(Int(scaled.rounded())) B" : "\(sign)\(printf("%.1f", scaled)) \(units[unit])"
     }
 
     /// A per-iteration figure: `1416`, `0.00`.
     public static func rate(_ value: Double) -> String {
-        abs(value) >= 100 ? String(format: "%.0f", value) : String(format: "%.2f", value)
+        abs(value) >= 100 ? printf("%.0f", value) : printf("%.2f", value)
     }
 
     /// `+1.25`, `-0.50`.
     public static func signed(_ value: Double) -> String {
-        String(format: "%+.2f", value)
+        printf("%+.2f", value)
     }
 
     /// `97%`.
     public static func percent(_ fraction: Double) -> String {
-        String(format: "%.0f%%", fraction * 100)
+        printf("%.0f%%", fraction * 100)
     }
 
     /// `p=3e-07`.
     public static func p(_ value: Double) -> String {
-        String(format: "p=%.1g", value)
+        printf("p=%.1g", value)
+    }
+
+    /// One number through C's `printf` formatting (the C locale: a `.` decimal point), as
+    /// Foundation's `String(format:)` gave it, without linking Foundation into the child host.
+    public static func printf(_ format: String, _ value: Double) -> String {
+        var buffer = [CChar](repeating: 0, count: 64)
+        let needed = withVaList([value]) { vsnprintf(&buffer, buffer.count, format, $0) }
+        if needed >= buffer.count {
+            buffer = [CChar](repeating: 0, count: Int(needed) + 1)
+            _ = withVaList([value]) { vsnprintf(&buffer, buffer.count, format, $0) }
+        }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// The monotonic clock the runner and the probes time runs with (`CLOCK_MONOTONIC`: not moved by
 /// NTP or the user setting the date).

@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// Robust trend statistics: Theil–Sen slope and the Mann–Kendall test. Pure and small.
 public enum RobustStatistics {

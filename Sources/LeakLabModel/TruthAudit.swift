@@ -139,7 +139,7 @@ public enum TruthAudit {
     /// A figure as the tables show it: whole numbers from 100 up, two decimals below.
     public static func figure(_ value: Double) -> String {
         if abs(value) >= 100 { return String(Int(value.rounded())) }
-        if value != 0 && abs(value) < 0.1 { return String(format: "%.3g", value) }
+        if value != 0 && abs(value) < 0.1 { return Format.printf("%.3g", value) }
         return String(Double(Int((value * 100).rounded())) / 100)
     }
 

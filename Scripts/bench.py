@@ -78,6 +78,7 @@ def sampling_overhead(root, target, iterations, rounds):
                     samples_on = len(record["samples"])
     ratios = [a / b for a, b in zip(on, off)]
     return {"ratio": statistics.median(ratios), "onSeconds": statistics.median(on), "offSeconds": statistics.median(off),
+            "ratios": [round(ratio, 4) for ratio in ratios],
             "samplesPerRun": samples_on, "rounds": rounds, "target": target, "iterations": iterations}
 
 
@@ -176,7 +177,7 @@ def main():
     log("bench: task census at 10,000 live tasks ...")
     census = census_cost(options.root, 10_000)
     log("bench: sampling overhead (interleaved on/off runs) ...")
-    overhead = sampling_overhead(options.root, "retain-cycle/weak-self", 20_000 if quick else 200_000, 2 if quick else 9)
+    overhead = sampling_overhead(options.root, "retain-cycle/weak-self", 20_000 if quick else 200_000, 2 if quick else 15)
     log("bench: run time and settle time of retain-cycle/strong-self ...")
     run = run_seconds(options.root, "retain-cycle/strong-self", 3 if quick else 9)
     log("bench: matrix time, validate with 1 and 2 jobs ...")

@@ -74,7 +74,7 @@ struct leaklab_task_scanner {
     size_t groupCapacity, groupCount;
     uint32_t *slots;  // open-addressing table of group indexes + 1
     size_t slotCount;
-    uintptr_t *cacheTags;  // page address held by each page-cache slot (0: empty)
+    uintptr_t *cacheTags;  // page address held by each page-cache slot (0: empty; 1: written, no page)
     uint8_t *cachePages;   // PAGE_CACHE pages of copied memory
 };
 
@@ -330,37 +330,50 @@ static void scan_run(struct leaklab_task_scanner *s, uintptr_t base, const uint8
     }
 }
 
+/// Scans the resident pages of [at, at + length), `length` at most RESIDENT_SPAN; false when
+/// mincore fails (part of the range is no longer mapped).
+static int scan_span(struct leaklab_task_scanner *s, uintptr_t at, size_t length, size_t page, scan_totals *totals) {
+    const size_t chunkPages = s->chunkSize / page;
+    size_t pages = length / page;
+    if (mincore((void *)at, length, s->resident) != 0) return 0;
+    size_t first = 0;
+    while (first < pages) {
+        if (!(s->resident[first] & 1)) {
+            first++;
+            continue;
+        }
+        size_t last = first;
+        while (last < pages && last - first < chunkPages && (s->resident[last] & 1)) last++;
+        uintptr_t runStart = at + first * page;
+        size_t runLength = (last - first) * page;
+        uint8_t *copy = s->chunk;
+        if (runLength > s->chunkUsed) s->chunkUsed = runLength;
+        int copied;
+        if (s->vmReadv) {
+            struct iovec local = {copy, runLength}, remote = {(void *)runStart, runLength};
+            copied = process_vm_readv(s->pid, &local, 1, &remote, 1, 0) == (ssize_t)runLength;
+        } else {
+            memcpy(copy, (const void *)runStart, runLength);
+            copied = 1;
+        }
+        if (copied) scan_run(s, runStart, copy, runLength, totals);
+        first = last;
+    }
+    return 1;
+}
+
 /// Scans [start, end): the resident pages only (mincore), copied with process_vm_readv in runs
-/// of at most one chunk.
+/// of at most one chunk. A span that mincore refuses (a scenario thread unmapped or trimmed part
+/// of it since /proc/self/maps was read) is scanned again chunk by chunk, so a hole costs the
+/// chunk it is in, not the whole span.
 static void scan_range(struct leaklab_task_scanner *s, uintptr_t start, uintptr_t end, size_t page,
                        scan_totals *totals) {
-    const size_t chunkPages = s->chunkSize / page;
     for (uintptr_t at = start; at < end; at += RESIDENT_SPAN) {
         size_t length = end - at < RESIDENT_SPAN ? end - at : RESIDENT_SPAN;
-        size_t pages = length / page;
-        if (mincore((void *)at, length, s->resident) != 0) continue;  // unmapped since
-        size_t first = 0;
-        while (first < pages) {
-            if (!(s->resident[first] & 1)) {
-                first++;
-                continue;
-            }
-            size_t last = first;
-            while (last < pages && last - first < chunkPages && (s->resident[last] & 1)) last++;
-            uintptr_t runStart = at + first * page;
-            size_t runLength = (last - first) * page;
-            uint8_t *copy = s->chunk;
-            if (runLength > s->chunkUsed) s->chunkUsed = runLength;
-            int copied;
-            if (s->vmReadv) {
-                struct iovec local = {copy, runLength}, remote = {(void *)runStart, runLength};
-                copied = process_vm_readv(s->pid, &local, 1, &remote, 1, 0) == (ssize_t)runLength;
-            } else {
-                memcpy(copy, (const void *)runStart, runLength);
-                copied = 1;
-            }
-            if (copied) scan_run(s, runStart, copy, runLength, totals);
-            first = last;
+        if (scan_span(s, at, length, page, totals)) continue;
+        for (uintptr_t piece = at; piece < at + length; piece += s->chunkSize) {
+            size_t pieceLength = at + length - piece < s->chunkSize ? at + length - piece : s->chunkSize;
+            (void)scan_span(s, piece, pieceLength, page, totals);  // unmapped since: skipped
         }
     }
 }

@@ -54,11 +54,16 @@ enum ResourceLimits {
         let fd = open(procsPath, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return false }
         defer { close(fd) }
+        var text: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4_096)
-        let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        guard count > 0 else { return false }
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { break }
+            text += buffer[..<count]
+        }
         let me = getpid()
-        return buffer[..<count].split(separator: UInt8(ascii: "\n")).contains { line in
+        return text.split(separator: UInt8(ascii: "\n")).contains { line in
             Int32(String(decoding: line, as: UTF8.self)) == me
         }
     }

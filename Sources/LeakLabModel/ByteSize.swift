@@ -3,7 +3,7 @@
 public enum ByteSize {
     /// Bytes, or nil for text that is not a size or is negative. Suffixes are case-insensitive:
     /// `b`, `k`/`kb`/`kib`, `m`/`mb`/`mib`, `g`/`gb`/`gib`, `t`/`tb`/`tib` (all binary: `1k` is 1024);
-    /// `nil` too for a size beyond `Int`.
+    /// `nil` too for a size beyond `Int`. Whitespace around the text (spaces, tabs, line ends) is ignored.
     public static func parse(_ text: String) -> Int? {
         var trimmed = Substring(text.lowercased())
         while trimmed.first?.isWhitespace == true { trimmed.removeFirst() }

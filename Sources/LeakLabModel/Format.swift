@@ -39,9 +39,14 @@ public enum Format {
         printf("p=%.1g", value)
     }
 
-    /// One number through C's `printf` formatting (the C locale: a `.` decimal point), as
-    /// Foundation's `String(format:)` gave it, without linking Foundation into the child host.
-    public static func printf(_ format: String, _ value: Double) -> String {
+    /// One `Double` through C's `printf` formatting, as Foundation's `String(format:)` gave it,
+    /// without linking Foundation into the child host. `format` holds exactly one `f`, `e` or `g`
+    /// conversion of a double (anything else is undefined behaviour in `vsnprintf`, hence not
+    /// public). Always the C locale's `.` decimal point, whatever `setlocale` a plugin called
+    /// (`uselocale` is per thread).
+    static func printf(_ format: String, _ value: Double) -> String {
+        let previous = cLocale.map { uselocale($0) }
+        defer { if let previous { uselocale(previous) } }
         var buffer = [CChar](repeating: 0, count: 64)
         let needed = withVaList([value]) { vsnprintf(&buffer, buffer.count, format, $0) }
         if needed >= buffer.count {
@@ -50,4 +55,7 @@ public enum Format {
         }
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
+
+    /// The "C" locale for numbers, made once (`nil` if it cannot be made: the thread's own is used).
+    private nonisolated(unsafe) static let cLocale: locale_t? = newlocale(LC_NUMERIC_MASK, "C", nil)
 }

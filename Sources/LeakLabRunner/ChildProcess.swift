@@ -4,8 +4,8 @@ import Glibc
 import LeakLabModel
 import SystemPackage
 
-/// One child process: spawned in its own process group (and the run's cgroups, which it joins
-/// itself), watched against its budgets, and read line by line as it streams messages on fd 3.
+/// One child process: spawned in its own process group (and moved into the run's cgroups, by the
+/// runner as soon as it is spawned and by itself before it loads plugin code), watched against its budgets, and read line by line as it streams messages on fd 3.
 /// Samples come through a ``SampleRing`` in shared memory (fd 4 in the child) where the runner
 /// made one: the child writes them without a system call, and the runner reads them each time it
 /// looks at the child (at least every ``pollMillis``), before every message on the pipe (so the

@@ -10,8 +10,9 @@ import SystemPackage
 /// On cgroup v2 that is one group under `/sys/fs/cgroup/leaklab/` (memory.max, pids.max,
 /// cgroup.kill). On cgroup v1 it is one group per controller — memory, pids, freezer — each made
 /// under the group `/proc/self/cgroup` names for that controller (never elsewhere), so the run
-/// stays inside whatever contains the runner. The child moves itself into each before it loads
-/// plugin code (``ContainmentChannel/cgroupProcsKey``); the runner reads the counters afterwards,
+/// stays inside whatever contains the runner. The runner moves the child into each as soon as it
+/// has spawned it (``admit(_:)``), and the child joins any it is not in yet before it loads plugin
+/// code (``ContainmentChannel/cgroupProcsKey``); the runner reads the counters afterwards,
 /// kills what is left and removes the groups. ``support`` says which kind this machine has.
 public final class RunCgroup: @unchecked Sendable {
     /// What memory.max / memory.limit_in_bytes allows above the budget: the RSS watchdog stops the
@@ -79,7 +80,7 @@ public final class RunCgroup: @unchecked Sendable {
         }
     }
 
-    /// The `cgroup.procs` files the child writes its pid to.
+    /// The `cgroup.procs` files the child's pid is written to (by ``admit(_:)`` and by the child).
     var procsPaths: [String] { directories.map { "\($0)/cgroup.procs" } }
 
     /// Moves a child just spawned into every group of the run, while it is still linking.
@@ -93,7 +94,7 @@ public final class RunCgroup: @unchecked Sendable {
         for path in procsPaths { _ = Self.write("\(pid)", to: path) }
     }
 
-    /// Whether `pid` is in the memory group (the child moved itself in).
+    /// Whether `pid` is in the memory group (moved in by ``admit(_:)`` or by itself).
     func contains(_ pid: pid_t) -> Bool {
         guard let memoryDirectory else { return false }
         return Self.pids(in: memoryDirectory).contains(pid)

@@ -12,6 +12,11 @@ import Testing
         #expect(ByteSize.parse(text) == bytes)
     }
 
+    @Test func whitespaceAroundASizeIsIgnoredLineEndsToo() {
+        #expect(ByteSize.parse("512MiB\n") == 512 << 20)
+        #expect(ByteSize.parse("\t64k\r\n") == 64 << 10)
+    }
+
     @Test(arguments: ["lots", "12 parsecs", "-5", "-1MiB", "", "MiB", "1.5.2G", "nanG", "99999999TiB", "9223372036854775807k"])
     func textThatIsNoSizeOrIsNegativeIsRefused(text: String) {
         #expect(ByteSize.parse(text) == nil)

@@ -11,7 +11,7 @@ import Testing
         let sourcePath = path + ".c"
         try source.write(toFile: sourcePath, atomically: true, encoding: .utf8)
         let status = try Self.run("/usr/bin/cc", ["-shared", "-fPIC", "-O1", "-o", path, sourcePath])
-        #expect(status == 0, "cc failed on \(sourcePath)")
+        try #require(status == 0, "cc failed on \(sourcePath)")
     }
 
     /// The address `nm` gives `symbol` in `library`. In a small library cc links, the text

@@ -65,16 +65,9 @@ final class ChannelWriter {
     }
 
     private func writeAll(_ bytes: UnsafeRawBufferPointer) {
-        var offset = 0
-        while offset < bytes.count {
-            let written = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                // EPIPE: the runner has gone, nobody is left to report to. Anything else (EBADF,
-                // ENOTSOCK…): the scenario closed or replaced fd 3, and the runner must hear why.
-                _exit(errno == EPIPE ? Host.ExitCode.runnerGone.rawValue : Host.ExitCode.channelClosed.rawValue)
-            }
-            offset += written
-        }
+        guard let failure = FileDescriptorWrite.all(bytes, to: fd) else { return }
+        // EPIPE: the runner has gone, nobody is left to report to. Anything else (EBADF,
+        // ENOTSOCK…): the scenario closed or replaced fd 3, and the runner must hear why.
+        _exit(failure == EPIPE ? Host.ExitCode.runnerGone.rawValue : Host.ExitCode.channelClosed.rawValue)
     }
 }

@@ -33,16 +33,10 @@ public enum Host {
         try? JSONDecoder().decode(RunRequest.self, from: Data(argument.utf8))
     }
 
-    /// Writes `text` to `fd` in full (the host links FoundationEssentials only, which has no
-    /// FileHandle: Foundation and its ICU cost every child ~5 ms to load).
+    /// Writes `text` to `fd` in full, ignoring a failure (the host links FoundationEssentials
+    /// only, which has no FileHandle: Foundation and its ICU cost every child ~5 ms to load).
     static func write(_ text: String, to fd: Int32) {
-        var bytes = Array(text.utf8)[...]
-        while !bytes.isEmpty {
-            let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if written < 0, errno == EINTR { continue }
-            guard written > 0 else { return }
-            bytes = bytes.dropFirst(written)
-        }
+        _ = Array(text.utf8).withUnsafeBytes { FileDescriptorWrite.all($0, to: fd) }
     }
 
     public static func main(arguments: [String]) -> Never {

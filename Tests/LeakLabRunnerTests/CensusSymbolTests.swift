@@ -10,32 +10,29 @@ import Testing
     static func compile(_ source: String, to path: String) throws {
         let sourcePath = path + ".c"
         try source.write(toFile: sourcePath, atomically: true, encoding: .utf8)
-        let status = try Self.run("/usr/bin/cc", ["-shared", "-fPIC", "-O1", "-o", path, sourcePath])
+        let (status, _) = try Self.run("/usr/bin/cc", ["-shared", "-fPIC", "-O1", "-o", path, sourcePath])
         try #require(status == 0, "cc failed on \(sourcePath)")
     }
 
     /// The address `nm` gives `symbol` in `library`. In a small library cc links, the text
     /// segment's file offsets equal its addresses, so this is also the file offset a census reports.
     static func address(of symbol: String, in library: String) throws -> Int {
-        let pipe = Pipe()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/nm")
-        process.arguments = [library]
-        process.standardOutput = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let (_, output) = try Self.run("/usr/bin/nm", [library])
         let line = try #require(output.split(separator: "\n").first { $0.hasSuffix(" \(symbol)") })
         return try #require(Int(line.prefix { $0 != " " }, radix: 16))
     }
 
-    static func run(_ executable: String, _ arguments: [String]) throws -> Int32 {
+    /// Runs `executable` to its end: its exit status and standard output.
+    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let pipe = Pipe()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        process.standardOutput = pipe
         try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        return process.terminationStatus
+        return (process.terminationStatus, output)
     }
 
     static func census(module: String, offset: Int) -> TaskCensus {

@@ -69,12 +69,17 @@ public enum RobustStatistics {
         0.5 * erfc(z / 2.0.squareRoot())
     }
 
-    /// The median; `nil` for an empty array.
+    /// The median (the mean of the two middle values for an even count); `nil` for an empty
+    /// array. Found by selection (``select(_:in:)``), not by sorting.
     public static func median(_ values: [Double]) -> Double? {
         guard !values.isEmpty else { return nil }
-        let sorted = values.sorted()
-        let mid = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+        var values = values
+        let mid = values.count / 2
+        let upper = select(mid, in: &values)
+        guard values.count % 2 == 0 else { return upper }
+        // Every value before `mid` is ≤ `upper` now; the largest of them is the lower middle one.
+        let lower = values[..<mid].max()!
+        return (lower + upper) / 2
     }
 
     /// A robust estimate of the standard deviation: 1.4826 × the median absolute deviation.

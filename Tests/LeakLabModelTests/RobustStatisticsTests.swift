@@ -51,3 +51,48 @@ import Testing
         #expect(RobustStatistics.thinned([1, 2, 3], to: 10) == [1, 2, 3])
     }
 }
+
+/// The median is found by selection, not by sorting; these compare it with the sorted definition.
+@Suite struct MedianBySelectionTests {
+    static func sortedMedian(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        let mid = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+    }
+
+    /// A fixed-seed generator (SplitMix64), so a failure can be replayed.
+    struct SplitMix64: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    @Test func matchesTheSortedMedianOnRandomSeriesWithAndWithoutTies() {
+        var generator = SplitMix64(state: 15)
+        for count in [1, 2, 3, 4, 5, 8, 31, 64, 199, 1_000, 19_900] {
+            for distinct in [2, 7, count] {
+                let values = (0..<count).map { _ in Double(Int.random(in: 0..<max(1, distinct), using: &generator)) * 0.5 - 3 }
+                #expect(RobustStatistics.median(values) == Self.sortedMedian(values), "\(count) values, \(distinct) distinct")
+            }
+        }
+    }
+
+    @Test func matchesTheSortedMedianOnOrderedReversedAndConstantSeries() {
+        for count in [2, 3, 10, 11, 500, 501] {
+            let ascending = (0..<count).map(Double.init)
+            for values in [
+                ascending, Array(ascending.reversed()), Array(repeating: 4.25, count: count),
+                ascending.map { $0.truncatingRemainder(dividingBy: 3) },
+            ] {
+                #expect(RobustStatistics.median(values) == Self.sortedMedian(values), "\(values.prefix(4))… (\(count))")
+            }
+        }
+        #expect(RobustStatistics.median([]) == nil)
+        #expect(RobustStatistics.median([-.infinity, 1, .infinity]) == 1)
+    }
+}

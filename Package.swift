@@ -2,10 +2,18 @@
 import PackageDescription
 
 /// Scenario plugins: each folder under Scenarios/ is one target, built as its own dynamic library
-/// `libLeakLab<Name>.so` that the lab finds in the products directory.
+/// `libLeakLab<Name>.so` that the lab finds in the products directory (FieldReportsSupport, below,
+/// is the one folder that is not a plugin).
+/// Scenarios that need Foundation live in plugins of their own (FieldReportsFoundation,
+/// ObserverRegistration): a child links only the plugin it runs, and Foundation costs ~10 ms of it.
 let scenarioPlugins = [
-    "BlockedTasks", "ClosureCapture", "UnboundedCache", "UnclosedHandles", "PoolRetention", "Others", "FieldReports",
+    "BlockedTasks", "ClosureCapture", "UnboundedCache", "UnclosedHandles", "PoolRetention", "Others",
+    "ObserverRegistration", "FieldReports", "FieldReportsFoundation",
 ]
+
+/// Code the two field-report plugins share (a live-instance count, the Dispatch cache fill, their
+/// patterns), linked statically into each; not a plugin itself.
+let scenarioSupport: [String: [String]] = ["FieldReports": ["FieldReportsSupport"], "FieldReportsFoundation": ["FieldReportsSupport"]]
 
 let package = Package(
     name: "LeakLab",
@@ -81,8 +89,17 @@ let package = Package(
                 "LeakLabRunner", "LeakLabModel", .product(name: "SystemPackage", package: "swift-system"),
             ]),
     ]
-        + scenarioPlugins.map {
-            .target(name: $0, dependencies: [.product(name: "LeakLabKit", package: "LeakLabKit")], path: "Scenarios/\($0)")
-        },
+        + scenarioPlugins.map { plugin in
+            .target(
+                name: plugin,
+                dependencies: [.product(name: "LeakLabKit", package: "LeakLabKit")]
+                    + (scenarioSupport[plugin] ?? []).map { .target(name: $0) },
+                path: "Scenarios/\(plugin)")
+        }
+        + [
+            .target(
+                name: "FieldReportsSupport", dependencies: [.product(name: "LeakLabKit", package: "LeakLabKit")],
+                path: "Scenarios/FieldReportsSupport")
+        ],
     swiftLanguageModes: [.v6]
 )

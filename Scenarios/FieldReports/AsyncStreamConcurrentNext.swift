@@ -1,3 +1,4 @@
+import FieldReportsSupport
 import LeakLabKit
 
 /// swiftlang/swift #71412: iterating one `AsyncStream` from several tasks at once could leave some

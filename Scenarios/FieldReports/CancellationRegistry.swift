@@ -1,3 +1,4 @@
+import FieldReportsSupport
 import LeakLabKit
 
 /// pointfreeco/swift-composable-architecture #1373 and its fix #1418: cancellable effects are

@@ -1,4 +1,5 @@
 import Dispatch
+import FieldReportsSupport
 import LeakLabKit
 
 /// swift-corelibs-libdispatch #186 (SR-3002, 2016): `DispatchData.enumerateBytes` leaked its block

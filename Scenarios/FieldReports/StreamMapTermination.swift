@@ -1,3 +1,4 @@
+import FieldReportsSupport
 import LeakLabKit
 import Synchronization
 

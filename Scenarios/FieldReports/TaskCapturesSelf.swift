@@ -1,3 +1,4 @@
+import FieldReportsSupport
 import LeakLabKit
 
 /// livekit/client-sdk-swift #874: a long-running `Task` started by an object captures `self`

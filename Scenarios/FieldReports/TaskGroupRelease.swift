@@ -1,3 +1,4 @@
+import FieldReportsSupport
 import LeakLabKit
 
 /// swiftlang/swift #39158 and #39297 (Swift 5.5, 2021): task groups held on to finished child tasks

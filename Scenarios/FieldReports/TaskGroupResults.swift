@@ -1,3 +1,4 @@
+import FieldReportsSupport
 import LeakLabKit
 
 /// hummingbird-project/swift-jobs #33: a job runner whose long-lived task group never awaits its

@@ -5,15 +5,13 @@ import LeakLabKit
 public func leaklabPluginV1(_ apiVersion: UnsafeMutablePointer<UInt32>) -> UnsafeMutableRawPointer? {
     PluginManifest(
         name: "others",
-        scenarios: [unsafeAllocationScenario, observerRegistrationScenario, continuationMisuseScenario, dripScenario]
+        scenarios: [unsafeAllocationScenario, continuationMisuseScenario, dripScenario]
     ).export(apiVersion: apiVersion)
 }
 
 extension LeakPattern {
     /// Memory allocated through unsafe pointers or C and never freed: no ARC, no owner.
     static let unmanagedMemory = LeakPattern("unmanaged-memory")
-    /// Observers registered on a long-lived notification center and never removed.
-    static let observerRegistration = LeakPattern("observer-registration")
     /// Leaks inside the Swift runtime itself, triggered by misuse.
     static let runtime = LeakPattern("runtime")
 }

@@ -1,3 +1,4 @@
+import FieldReportsSupport
 import Foundation
 import LeakLabKit
 

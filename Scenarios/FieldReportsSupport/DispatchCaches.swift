@@ -5,10 +5,10 @@ import Dispatch
 /// or through Foundation or the concurrency runtime) therefore shows a slope until those lists are
 /// full: bounded, but a slope. Clean kernels call ``fill()`` in `setUp` so the workload starts from
 /// full caches; it costs a few milliseconds.
-enum DispatchCaches {
+package enum DispatchCaches {
     /// Runs `items` empty work items on the global queues at every QoS and waits for them, so each
     /// worker thread frees (and caches) many continuations.
-    static func fill(items: Int = 20_000) {
+    package static func fill(items: Int = 20_000) {
         let group = DispatchGroup()
         for qos in [DispatchQoS.QoSClass.userInitiated, .default, .utility, .background] {
             let queue = DispatchQueue.global(qos: qos)

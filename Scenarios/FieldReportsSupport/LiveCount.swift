@@ -4,35 +4,35 @@ import Synchronization
 /// decremented in `deinit`): the plugin's own measure of what leaked, independent of the lab's
 /// allocator probes. Kernels compare it with what their variant should leave behind in `tearDown`
 /// and fail the run when the report's behaviour no longer holds (``IndependentCheckFailed``).
-final class LiveCount: Sendable {
+package final class LiveCount: Sendable {
     /// What is counted, for messages: "URLSession delegates".
-    let what: String
+    package let what: String
     private let value = Atomic<Int>(0)
 
-    init(_ what: String) { self.what = what }
+    package init(_ what: String) { self.what = what }
 
-    func increment() { value.add(1, ordering: .relaxed) }
-    func decrement() { value.subtract(1, ordering: .relaxed) }
+    package func increment() { value.add(1, ordering: .relaxed) }
+    package func decrement() { value.subtract(1, ordering: .relaxed) }
     /// Instances alive now.
-    var live: Int { value.load(ordering: .relaxed) }
+    package var live: Int { value.load(ordering: .relaxed) }
 }
 
 /// A kernel's own count disagrees with what its variant claims: the report's leak no longer
 /// reproduces (or a fix no longer holds) on this toolchain. The run ends as `failed`, naming both.
-struct IndependentCheckFailed: Error, CustomStringConvertible {
-    let description: String
+package struct IndependentCheckFailed: Error, CustomStringConvertible {
+    package let description: String
 
     /// - Parameters:
     ///   - what: what was counted ("live URLSession delegates").
     ///   - expected: the range the variant's truth allows.
     ///   - measured: the kernel's count.
     ///   - iterations: iterations run so far, for the reader.
-    init(_ what: String, expected: ClosedRange<Int>, measured: Int, iterations: Int) {
+    package init(_ what: String, expected: ClosedRange<Int>, measured: Int, iterations: Int) {
         description = "independent check: \(measured) \(what) after \(iterations) iterations, expected \(expected.lowerBound)...\(expected.upperBound)"
     }
 
     /// Throws unless `measured` is within `expected`.
-    static func check(_ what: String, expected: ClosedRange<Int>, measured: Int, iterations: Int) throws {
+    package static func check(_ what: String, expected: ClosedRange<Int>, measured: Int, iterations: Int) throws {
         guard expected.contains(measured) else {
             throw IndependentCheckFailed(what, expected: expected, measured: measured, iterations: iterations)
         }

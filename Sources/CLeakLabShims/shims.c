@@ -73,6 +73,15 @@ int leaklab_memfd_create(const char *name) {
     return (int)syscall(SYS_memfd_create, name, 1u /* MFD_CLOEXEC */);
 }
 
+int leaklab_pidfd_open(int pid) {
+#ifdef SYS_pidfd_open
+    return (int)syscall(SYS_pidfd_open, pid, 0);  // the kernel sets close-on-exec on a pidfd
+#else
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
 int leaklab_start_malloc_trace(void) {
     /* libc_malloc_debug.so exports mtrace only as the non-default version mtrace@GLIBC_2.2.5,
        which dlsym never binds; dlvsym in the global scope finds the preloaded library's. */

@@ -5,8 +5,8 @@ extension ELFSymbolTable {
     /// The table of `path`, read once per version of the file for the life of the process.
     ///
     /// Every run of a matrix names frames in the same few files (the host, the concurrency
-    /// runtime, the scenario's plugin), and reading one (the whole file, a `String` per function
-    /// symbol, a sort) cost more than the rest of a run's bookkeeping. A version of a file is
+    /// runtime, the scenario's plugin), and reading one (its symbol and string tables, a sort of
+    /// thousands of symbols) costs a millisecond or more each time. A version of a file is
     /// known by its device, inode, size, modification and status-change times, so a plugin
     /// rebuilt or copied over is read again (a copy may keep the old mtime and, on a reused inode,
     /// the old size; no copy keeps the ctime, which the kernel sets). A file that changes while it

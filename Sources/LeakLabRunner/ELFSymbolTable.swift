@@ -1,8 +1,12 @@
-import Foundation
+import Glibc
 
 /// The function symbols of one ELF64 little-endian file (`.symtab`, else `.dynsym`), to name code
 /// addresses a child reports as file offsets. Local symbols count: Swift's async resume points
 /// (`…TQ0_`, `…TY0_`) are local, so `dladdr` cannot name them but `.symtab` can.
+///
+/// Reads the headers and the symbol and string tables only (`pread`), not the whole file, and
+/// keeps each name as bytes until ``symbol(at:)`` returns it: a census names a handful of frames
+/// in files of thousands of functions.
 struct ELFSymbolTable {
     /// A function symbol: start and size as virtual addresses in the file's own layout.
     struct Symbol {
@@ -11,58 +15,77 @@ struct ELFSymbolTable {
         var name: String
     }
 
+    /// A function symbol as read: its name is at `nameOffset` in ``names``.
+    private struct Entry {
+        var start: UInt64
+        var size: UInt64
+        var nameOffset: Int
+    }
+
     /// (file offset, size, virtual address) of each PT_LOAD segment.
     private var segments: [(offset: UInt64, size: UInt64, address: UInt64)] = []
-    /// Sorted by start.
-    private(set) var symbols: [Symbol] = []
+    /// The function symbols, sorted by start.
+    private var entries: [Entry] = []
+    /// The string tables of the symbol tables read, one after another (NUL-terminated names).
+    private var names: [UInt8] = []
 
     /// Reads `path`; `nil` when it is not a readable ELF64 little-endian file.
     init?(path: String) {
-        guard let data = FileManager.default.contents(atPath: path), data.count > 64 else { return nil }
-        let bytes = [UInt8](data)
-        guard bytes[0] == 0x7F, bytes[1] == 0x45, bytes[2] == 0x4C, bytes[3] == 0x46, bytes[4] == 2, bytes[5] == 1 else { return nil }
-        func u16(_ at: Int) -> Int { at + 2 <= bytes.count ? Int(bytes[at]) | Int(bytes[at + 1]) << 8 : 0 }
-        func u32(_ at: Int) -> UInt32 {
-            guard at + 4 <= bytes.count else { return 0 }
-            return (0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[at + $1]) << (8 * UInt32($1)) }
-        }
-        func u64(_ at: Int) -> UInt64 {
-            guard at + 8 <= bytes.count else { return 0 }
-            return (0..<8).reduce(UInt64(0)) { $0 | UInt64(bytes[at + $1]) << (8 * UInt64($1)) }
-        }
-        let programHeaders = Int(u64(0x20)), programHeaderSize = u16(0x36), programHeaderCount = u16(0x38)
-        for index in 0..<programHeaderCount {
-            let at = programHeaders + index * programHeaderSize
-            guard u32(at) == 1 else { continue }  // PT_LOAD
-            segments.append((offset: u64(at + 8), size: u64(at + 32), address: u64(at + 16)))
-        }
-        let sections = Int(u64(0x28)), sectionSize = u16(0x3A), sectionCount = u16(0x3C)
-        var tables: [(type: UInt32, offset: Int, size: Int, entry: Int, strings: Int)] = []
-        for index in 0..<sectionCount {
-            let at = sections + index * sectionSize
-            let type = u32(at + 4)
-            guard type == 2 || type == 11 else { continue }  // SHT_SYMTAB, SHT_DYNSYM
-            let link = Int(u32(at + 40))
-            let stringsAt = sections + link * sectionSize
-            tables.append((type, Int(u64(at + 24)), Int(u64(at + 32)), Int(u64(at + 56)), Int(u64(stringsAt + 24))))
-        }
-        // .symtab holds everything .dynsym does and the local symbols; fall back to .dynsym.
-        let chosen = tables.filter { $0.type == 2 }.isEmpty ? tables : tables.filter { $0.type == 2 }
-        for table in chosen where table.entry >= 24 {
-            var at = table.offset
-            while at + 24 <= table.offset + table.size, at + 24 <= bytes.count {
-                let info = bytes[at + 4]
-                let value = u64(at + 8), size = u64(at + 16)
-                if info & 0xF == 2, value != 0 {  // STT_FUNC
-                    var end = table.strings + Int(u32(at))
-                    let start = end
-                    while end < bytes.count, bytes[end] != 0 { end += 1 }
-                    symbols.append(Symbol(start: value, size: size, name: String(decoding: bytes[start..<end], as: UTF8.self)))
-                }
-                at += 24
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        func read(_ offset: UInt64, _ count: UInt64) -> [UInt8]? { Self.read(fd, offset: offset, count: count) }
+
+        guard let header = read(0, 64), header.starts(with: [0x7F, 0x45, 0x4C, 0x46, 2, 1]) else { return nil }
+        let programHeaderSize = UInt64(header.littleEndian(0x36, as: UInt16.self))
+        let programHeaderCount = UInt64(header.littleEndian(0x38, as: UInt16.self))
+        if programHeaderSize >= 56,
+            let programHeaders = read(header.littleEndian(0x20, as: UInt64.self), programHeaderSize * programHeaderCount)
+        {
+            for index in 0..<Int(programHeaderCount) {
+                let at = index * Int(programHeaderSize)
+                guard programHeaders.littleEndian(at, as: UInt32.self) == 1 else { continue }  // PT_LOAD
+                segments.append(
+                    (
+                        offset: programHeaders.littleEndian(at + 8, as: UInt64.self),
+                        size: programHeaders.littleEndian(at + 32, as: UInt64.self),
+                        address: programHeaders.littleEndian(at + 16, as: UInt64.self)
+                    ))
             }
         }
-        symbols.sort { $0.start < $1.start }
+
+        let sectionSize = Int(header.littleEndian(0x3A, as: UInt16.self))
+        let sectionCount = Int(header.littleEndian(0x3C, as: UInt16.self))
+        guard sectionSize >= 64,
+            let sections = read(header.littleEndian(0x28, as: UInt64.self), UInt64(sectionSize * sectionCount))
+        else { return nil }
+        func section(_ index: Int) -> (type: UInt32, offset: UInt64, size: UInt64, link: Int, entrySize: UInt64) {
+            let at = index * sectionSize
+            return (
+                sections.littleEndian(at + 4, as: UInt32.self), sections.littleEndian(at + 24, as: UInt64.self),
+                sections.littleEndian(at + 32, as: UInt64.self), Int(sections.littleEndian(at + 40, as: UInt32.self)),
+                sections.littleEndian(at + 56, as: UInt64.self)
+            )
+        }
+        let tables = (0..<sectionCount).map(section).filter { $0.type == 2 || $0.type == 11 }  // SHT_SYMTAB, SHT_DYNSYM
+        // .symtab holds everything .dynsym does and the local symbols; fall back to .dynsym.
+        let chosen = tables.contains { $0.type == 2 } ? tables.filter { $0.type == 2 } : tables
+        for table in chosen where table.entrySize >= 24 && table.link < sectionCount {
+            let strings = section(table.link)
+            guard let symbols = read(table.offset, table.size), let tableNames = read(strings.offset, strings.size) else { continue }
+            let base = names.count
+            names += tableNames
+            var at = 0
+            while at + 24 <= symbols.count {
+                let value = symbols.littleEndian(at + 8, as: UInt64.self)
+                let name = Int(symbols.littleEndian(at, as: UInt32.self))
+                if symbols[at + 4] & 0xF == 2, value != 0, name < tableNames.count {  // STT_FUNC
+                    entries.append(Entry(start: value, size: symbols.littleEndian(at + 16, as: UInt64.self), nameOffset: base + name))
+                }
+                at += Int(table.entrySize)
+            }
+        }
+        entries.sort { $0.start < $1.start }
     }
 
     /// The virtual address of a file offset, through the PT_LOAD segment that maps it.
@@ -72,13 +95,40 @@ struct ELFSymbolTable {
 
     /// The function symbol holding a virtual address.
     func symbol(at address: UInt64) -> Symbol? {
-        var low = 0, high = symbols.count
+        var low = 0, high = entries.count
         while low < high {
             let mid = (low + high) / 2
-            if symbols[mid].start <= address { low = mid + 1 } else { high = mid }
+            if entries[mid].start <= address { low = mid + 1 } else { high = mid }
         }
         guard low > 0 else { return nil }
-        let candidate = symbols[low - 1]
-        return address < candidate.start + max(candidate.size, 1) ? candidate : nil
+        let candidate = entries[low - 1]
+        guard address < candidate.start + max(candidate.size, 1) else { return nil }
+        let end = names[candidate.nameOffset...].firstIndex(of: 0) ?? names.endIndex
+        return Symbol(start: candidate.start, size: candidate.size, name: String(decoding: names[candidate.nameOffset..<end], as: UTF8.self))
+    }
+
+    /// `count` bytes of `fd` from `offset`; `nil` past the end of the file, on an error, or for a
+    /// size no ELF table has (over 1 GiB: a corrupt header).
+    private static func read(_ fd: Int32, offset: UInt64, count: UInt64) -> [UInt8]? {
+        guard count <= 1 << 30, offset <= UInt64(Int64.max) - count else { return nil }
+        var bytes = [UInt8](repeating: 0, count: Int(count))
+        var done = 0
+        while done < bytes.count {
+            let got = bytes.withUnsafeMutableBytes { buffer in
+                pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
+            }
+            if got < 0, errno == EINTR { continue }
+            guard got > 0 else { return nil }
+            done += got
+        }
+        return bytes
+    }
+}
+
+extension [UInt8] {
+    /// The little-endian integer at byte `offset`; 0 when it does not fit (a truncated file).
+    fileprivate func littleEndian<T: FixedWidthInteger>(_ offset: Int, as: T.Type) -> T {
+        guard offset >= 0, offset + MemoryLayout<T>.size <= count else { return 0 }
+        return withUnsafeBytes { T(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: T.self)) }
     }
 }

@@ -43,4 +43,8 @@ void leaklab_store_release(uint64_t *address, uint64_t value);
 /// Returns the fd, or -1 with errno.
 int leaklab_memfd_create(const char *name);
 
+/// pidfd_open(pid, 0) (Linux 5.3+; close-on-exec): an fd that poll() reports readable
+/// once the process has exited. Returns the fd, or -1 with errno (ENOSYS on older kernels).
+int leaklab_pidfd_open(int pid);
+
 #endif

@@ -42,6 +42,7 @@ public struct Runner: Sendable {
         let settings = try plan.allocatorSettings()
         var environment = try ChildEnvironment.make(allocator: plan.allocator, mallocConf: plan.mallocConf, options: settings)
         // The run's cgroups where they can be made; the child joins them before loading plugin code.
+        RunCgroupMoveLock.keepReady(forSeconds: Self.moveLockReadySeconds)
         let cgroup = RunCgroup(budgets: plan.budgets)
         defer { cgroup?.remove() }
         if let cgroup { environment[ContainmentChannel.cgroupProcsKey] = cgroup.procsPaths.joined(separator: ":") }
@@ -150,6 +151,9 @@ public struct Runner: Sendable {
     /// within milliseconds; a scenario's `atexit` handler that hangs would otherwise hold the run
     /// until the wall-time budget (120 s by default). Capped by that budget.
     static let exitGraceSeconds = 5.0
+    /// How long after a run starts the cgroup move lock is kept ready (``RunCgroupMoveLock``):
+    /// the next run of a matrix starts well within it; a lone run has long moved in.
+    static let moveLockReadySeconds = 1.0
 
     static func classify(
         termination: ChildProcess.Termination, finished: Bool, failure: (phase: Phase, message: String)?,

@@ -15,7 +15,7 @@ struct ListCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let catalog = try plugins.loadCatalog()
+        let catalog = try plugins.loadCatalog(startsRuns: false)
         if json {
             print(try JSONOutput.string(ListDocument(catalog: catalog)))
             return

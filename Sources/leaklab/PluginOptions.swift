@@ -11,7 +11,12 @@ struct PluginOptions: ParsableArguments {
     var noBuiltInPlugins = false
 
     /// Loads the catalogue; refused files are reported on stderr and do not stop the others.
-    func loadCatalog(warn: Bool = true) throws -> PluginCatalog {
+    ///
+    /// - Parameter startsRuns: the command goes on to run variants in children; the kernel's
+    ///   cgroup move lock is readied while the plugins load (``RunCgroupMoveLock``), so the first
+    ///   child does not wait for it.
+    func loadCatalog(warn: Bool = true, startsRuns: Bool = true) throws -> PluginCatalog {
+        if startsRuns { RunCgroupMoveLock.keepReady(forSeconds: 1) }
         let catalog = try PluginCatalog(
             defaultDirectory: noBuiltInPlugins ? nil : Paths.executableDirectory,
             userDirectories: directories + PluginCatalog.environmentDirectories())

@@ -31,16 +31,20 @@ final class Sampler {
 
     /// Takes one sample, sends it and returns it. A probe that fails is an error, never a silent 0.
     /// `periodic`: a sample every few iterations within a phase, which may reuse the slow /proc
-    /// figures (``ProcProbe``) and skip the task count (``TaskProbe``) unless `countTasks`;
-    /// samples at phase changes and in settle read everything afresh.
+    /// figures (``ProcProbe``). `countTasks`: whether the sample must carry the task count; when
+    /// false, ``TaskProbe`` counts only within its time budget. By default a periodic sample need
+    /// not count and any other must: samples at phase changes read everything afresh.
     @discardableResult
-    func take(phase: Phase, iteration: Int, periodic: Bool = false, countTasks: Bool = false) throws(ProbeError) -> Sample {
-        probes.tasks?.mustCount = !periodic || countTasks
+    func take(phase: Phase, iteration: Int, periodic: Bool = false, countTasks: Bool? = nil) throws(ProbeError) -> Sample {
+        probes.tasks?.mustCount = countTasks ?? !periodic
         var sample = Sample(t: Self.now() - start, phase: phase, iteration: iteration)
         try probes.read(into: &sample, mayReuse: periodic)
         channel.send(.sample(sample))
         return sample
     }
+
+    /// Whether samples can carry the task count (the task probe exists).
+    var countsTasks: Bool { probes.tasks != nil }
 
     static func now() -> Double {
         var time = timespec()

@@ -48,7 +48,7 @@ final class ScenarioDriver {
                     if completed % request.sampleEvery == 0 {
                         try sampler.take(
                             phase: iterationPhase, iteration: completed, periodic: index != count - 1,
-                            countTasks: checkpoints.reached(index + 1))
+                            countTasks: checkpoints.reached(index + 1) || index == count - 1)
                     }
                 }
                 if completed % request.sampleEvery != 0 || count == 0 {
@@ -63,12 +63,18 @@ final class ScenarioDriver {
             // miss what `settle` frees. glibc only (AllocatorOptions allows it for glibc alone).
             if request.trimAtSettle { _ = leaklab_malloc_trim(0) }
             // Sample until the process has stopped changing (SettleWatch), at most settleMillis.
+            // Stillness is judged without tasks, so settle samples count them within the task
+            // probe's budget only; the last one always carries the count (the one detectors and
+            // the audit read after settle), taken again if the budget skipped it.
             var watch = SettleWatch(maximumMillis: request.settleMillis)
             let settleStart = Sampler.now()
             while true {
                 await Self.pause(milliseconds: watch.pollMillis)
-                let sample = try sampler.take(phase: .settle, iteration: completed)
-                if watch.isSettled(after: sample, elapsedMillis: (Sampler.now() - settleStart) * 1_000) { break }
+                let sample = try sampler.take(phase: .settle, iteration: completed, countTasks: false)
+                if watch.isSettled(after: sample, elapsedMillis: (Sampler.now() - settleStart) * 1_000) {
+                    if sampler.countsTasks && sample.tasks == nil { try sampler.take(phase: .settle, iteration: completed) }
+                    break
+                }
             }
             // After the last settle sample, so it cannot change what the run measured.
             sampler.takeCensus(phase: .settle, iteration: completed)

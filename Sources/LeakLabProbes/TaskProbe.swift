@@ -12,7 +12,8 @@ import LeakLabModel
 /// scan is at least that scan's cost ÷ ``budgetShare``: scanning then takes at most that share of
 /// the run's time whatever the heap's size (at 5 %, a 0.3 ms scan at most once in 6 ms). Samples
 /// marked ``mustCount`` (set-up, the last of warm-up, a few checkpoints in and the last of the
-/// workload, settle, tear-down) always carry it. A sample without `tasks` leaves it absent.
+/// workload, the last of settle, tear-down) always carry it. A sample without `tasks` leaves it
+/// absent.
 public final class TaskProbe: Probe {
     public let name = "tasks"
     public let metrics: Set<Metric> = [.tasks]

@@ -24,11 +24,12 @@ import Testing
         let (record, _) = try Self.record("blocked-tasks/continuation-never-resumed", ["--allocator", allocator])
         let samples = try #require(record["samples"] as? [[String: Any]])
         #expect(samples.allSatisfy { ($0["tasks"] as? Int).map { $0 >= 1 } ?? true }, "a count is never 0")
-        // Every phase boundary carries the count; between them a scan may be skipped on a slow machine.
-        for phase in ["setUp", "settle", "tearDown"] {
+        // Every phase boundary carries the count; between them a scan may be skipped on a slow
+        // machine, and settle samples count within the task probe's budget but the last always does.
+        for phase in ["setUp", "tearDown"] {
             #expect(samples.filter { $0["phase"] as? String == phase }.allSatisfy { $0["tasks"] != nil }, "\(phase)")
         }
-        for phase in ["warmUp", "workload"] {
+        for phase in ["warmUp", "workload", "settle"] {
             #expect(samples.last { $0["phase"] as? String == phase }?["tasks"] != nil, "last \(phase) sample")
         }
         #expect(samples.filter { $0["tasks"] != nil }.count >= 10)

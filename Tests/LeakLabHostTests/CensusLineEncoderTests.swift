@@ -1,3 +1,4 @@
+import CLeakLabShims
 import Foundation
 import LeakLabHost
 import LeakLabModel
@@ -27,7 +28,13 @@ private func parkForCensusTest() async {
             }) { continuation.resume() }
         }
 
-        let census = try #require(scanner.census())
+        // A task that has stored its continuation may not have suspended yet: census again until
+        // every parked task is in one suspended group (at most ~2 s), as the canary waits.
+        var census = try #require(scanner.census())
+        for _ in 0..<400 where !census.groups.contains(where: { $0.count == UInt64(count) && $0.state == UInt32(LEAKLAB_TASK_SUSPENDED) }) {
+            usleep(5_000)
+            census = try #require(scanner.census())
+        }
         var encoder = try #require(CensusLineEncoder())
         let encoded = encoder.encode(census, scanner: scanner, phase: .settle, iteration: 42, millis: 1.9996)
         let line = try #require(encoded)

@@ -259,13 +259,17 @@ final class ChildProcess {
         // poll() would otherwise sleep the whole pollMillis. Without pidfds (Linux < 5.3) it does.
         let exitFD = leaklab_pidfd_open(pid)
         defer { if exitFD >= 0 { close(exitFD) } }
+        // Once it has said so, it is left out: a child that cannot be reaped yet (a tracer holds
+        // it) would otherwise make every poll() return at once.
+        var exitFDUnseen = exitFD >= 0
         while true {
             var descriptors = [
                 pollfd(fd: channelOpen ? readFD.rawValue : -1, events: Int16(POLLIN), revents: 0),
                 pollfd(fd: outputOpen ? outputFD.rawValue : -1, events: Int16(POLLIN), revents: 0),
-                pollfd(fd: exitFD, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: exitFDUnseen ? exitFD : -1, events: Int16(POLLIN), revents: 0),
             ]
             if poll(&descriptors, 3, Self.pollMillis) > 0 {
+                if descriptors[2].revents != 0 { exitFDUnseen = false }
                 // A bounded read per wake-up, so a flood on one pipe cannot starve the other or the watchdog.
                 if descriptors[0].revents != 0 { channelOpen = readAvailable(readFD, limit: 1 << 20, into: channelSink) }
                 if descriptors[1].revents != 0 { outputOpen = readAvailable(outputFD, limit: 1 << 20, into: outputSink) }

@@ -26,20 +26,30 @@ struct ELFSymbolTable {
     private var segments: [(offset: UInt64, size: UInt64, address: UInt64)] = []
     /// The function symbols, sorted by start.
     private var entries: [Entry] = []
-    /// The string tables of the symbol tables read, one after another (NUL-terminated names).
+    /// The string table of the symbol table read (NUL-terminated names).
     private var names: [UInt8] = []
 
     /// Reads `path`; `nil` when it is not a readable ELF64 little-endian file.
     init?(path: String) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // Non-blocking, and regular files only: the path comes from a child (a census's module),
+        // and a FIFO there would block the runner. Every size read from the file is checked
+        // against the file's own size, and every sum of two of them for overflow: a hostile or
+        // truncated file gives nil or fewer symbols, never a trap.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
-        func read(_ offset: UInt64, _ count: UInt64) -> [UInt8]? { Self.read(fd, offset: offset, count: count) }
+        var status = stat()
+        guard fstat(fd, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
+        let fileSize = UInt64(max(0, status.st_size))
+        func read(_ offset: UInt64, _ count: UInt64) -> [UInt8]? {
+            guard offset <= fileSize, count <= fileSize - offset else { return nil }
+            return Self.read(fd, offset: offset, count: count)
+        }
 
         guard let header = read(0, 64), header.starts(with: [0x7F, 0x45, 0x4C, 0x46, 2, 1]) else { return nil }
         let programHeaderSize = UInt64(header.littleEndian(0x36, as: UInt16.self))
         let programHeaderCount = UInt64(header.littleEndian(0x38, as: UInt16.self))
-        if programHeaderSize >= 56,
+        if programHeaderSize >= 56,  // UInt16 × UInt16: no overflow
             let programHeaders = read(header.littleEndian(0x20, as: UInt64.self), programHeaderSize * programHeaderCount)
         {
             for index in 0..<Int(programHeaderCount) {
@@ -67,30 +77,30 @@ struct ELFSymbolTable {
                 sections.littleEndian(at + 56, as: UInt64.self)
             )
         }
-        let tables = (0..<sectionCount).map(section).filter { $0.type == 2 || $0.type == 11 }  // SHT_SYMTAB, SHT_DYNSYM
-        // .symtab holds everything .dynsym does and the local symbols; fall back to .dynsym.
-        let chosen = tables.contains { $0.type == 2 } ? tables.filter { $0.type == 2 } : tables
-        for table in chosen where table.entrySize >= 24 && table.link < sectionCount {
-            let strings = section(table.link)
-            guard let symbols = read(table.offset, table.size), let tableNames = read(strings.offset, strings.size) else { continue }
-            let base = names.count
-            names += tableNames
-            var at = 0
-            while at + 24 <= symbols.count {
-                let value = symbols.littleEndian(at + 8, as: UInt64.self)
-                let name = Int(symbols.littleEndian(at, as: UInt32.self))
-                if symbols[at + 4] & 0xF == 2, value != 0, name < tableNames.count {  // STT_FUNC
-                    entries.append(Entry(start: value, size: symbols.littleEndian(at + 16, as: UInt64.self), nameOffset: base + name))
-                }
-                at += Int(table.entrySize)
+        let sectionHeaders = (0..<sectionCount).map(section)
+        // .symtab holds everything .dynsym does and the local symbols; fall back to .dynsym. One
+        // table only (a file has at most one of each).
+        guard let table = sectionHeaders.first(where: { $0.type == 2 }) ?? sectionHeaders.first(where: { $0.type == 11 }),
+            table.entrySize >= 24, table.entrySize <= 1 << 16, table.link < sectionCount,
+            let symbols = read(table.offset, table.size), let tableNames = read(sectionHeaders[table.link].offset, sectionHeaders[table.link].size)
+        else { return }
+        names = tableNames
+        let entrySize = Int(table.entrySize)
+        var at = 0
+        while at + 24 <= symbols.count {
+            let value = symbols.littleEndian(at + 8, as: UInt64.self)
+            let name = Int(symbols.littleEndian(at, as: UInt32.self))
+            if symbols[at + 4] & 0xF == 2, value != 0, name < tableNames.count {  // STT_FUNC
+                entries.append(Entry(start: value, size: symbols.littleEndian(at + 16, as: UInt64.self), nameOffset: name))
             }
+            at += entrySize
         }
         entries.sort { $0.start < $1.start }
     }
 
     /// The virtual address of a file offset, through the PT_LOAD segment that maps it.
     func address(ofFileOffset offset: UInt64) -> UInt64? {
-        segments.first { offset >= $0.offset && offset < $0.offset + $0.size }.map { offset - $0.offset + $0.address }
+        segments.first { offset >= $0.offset && offset - $0.offset < $0.size }.map { (offset - $0.offset) &+ $0.address }
     }
 
     /// The function symbol holding a virtual address.
@@ -102,7 +112,7 @@ struct ELFSymbolTable {
         }
         guard low > 0 else { return nil }
         let candidate = entries[low - 1]
-        guard address < candidate.start + max(candidate.size, 1) else { return nil }
+        guard address - candidate.start < max(candidate.size, 1) else { return nil }  // start ≤ address
         let end = names[candidate.nameOffset...].firstIndex(of: 0) ?? names.endIndex
         return Symbol(start: candidate.start, size: candidate.size, name: String(decoding: names[candidate.nameOffset..<end], as: UTF8.self))
     }

@@ -14,8 +14,11 @@ import Synchronization
 /// changes nothing but keeps the lock ready. The cgroup mount option `favordynmods` (Linux 6.0+)
 /// does the same for the whole machine, for good.
 ///
-/// A move the kernel refuses (no write permission, a v2 group whose controllers forbid processes)
-/// costs nothing and changes nothing; a machine without run cgroups never starts the thread.
+/// The thread writes only to a `cgroup.procs` that lists the runner when the thread starts, so
+/// it moves the runner nowhere new; a machine without run cgroups never starts it. Each write
+/// takes the lock for writing, which holds up every fork, clone and exit on the machine for a few
+/// microseconds: during a matrix (each run re-arms the 1 s) the thread runs throughout, and a
+/// child's thread creation may wait that long now and then.
 public enum RunCgroupMoveLock {
     /// How often the thread moves the runner: well within the shortest grace period measured.
     static let intervalMicros: useconds_t = 2_000
@@ -33,6 +36,7 @@ public enum RunCgroupMoveLock {
     /// child's move then finds the lock ready) and at the start of each run.
     public static func keepReady(forSeconds seconds: Double) {
         guard case .available(let layout) = RunCgroupSupport.support, let procs = ownGroupProcs(layout) else { return }
+        let me = getpid()
         let start = state.withLock { state -> Bool in
             state.until = max(state.until, MonotonicClock.now() + seconds)
             guard !state.running else { return false }
@@ -40,13 +44,21 @@ public enum RunCgroupMoveLock {
             return true
         }
         guard start else { return }
-        let me = "\(getpid())"
         Thread.detachNewThread {
+            // Only into the group the runner is in (it may have been moved since, or the path
+            // may name another group, as a v2 path from another cgroup namespace would): a write
+            // there would move it. Checked again every 100 writes.
+            var writes = 0
             while state.withLock({ state -> Bool in
                 state.running = MonotonicClock.now() < state.until
                 return state.running
             }) {
-                _ = RunCgroup.write(me, to: procs)
+                if writes % 100 == 0, !RunCgroup.pids(inProcsFile: procs).contains(me) {
+                    state.withLock { $0.running = false }
+                    return
+                }
+                _ = RunCgroup.write("\(me)", to: procs)
+                writes += 1
                 usleep(intervalMicros)
             }
         }

@@ -143,7 +143,12 @@ public final class RunCgroup: @unchecked Sendable {
 
     /// The pids in a group's cgroup.procs.
     static func pids(in directory: String) -> [pid_t] {
-        guard let text = try? String(contentsOfFile: "\(directory)/cgroup.procs", encoding: .utf8) else { return [] }
+        pids(inProcsFile: "\(directory)/cgroup.procs")
+    }
+
+    /// The pids a `cgroup.procs` file lists.
+    static func pids(inProcsFile path: String) -> [pid_t] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
         return text.split(separator: "\n").compactMap { pid_t($0) }
     }
 

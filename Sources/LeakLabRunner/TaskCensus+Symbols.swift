@@ -15,7 +15,8 @@ extension TaskCensus {
                 guard frame.module >= 0, frame.module < modules.count else { continue }
                 if tables[frame.module] == nil { tables[frame.module] = ELFSymbolTable.cached(path: modules[frame.module]) }
                 guard let table = tables[frame.module] ?? nil,
-                    let address = table.address(ofFileOffset: UInt64(frame.offset)),
+                    let fileOffset = UInt64(exactly: frame.offset),  // a child's figure: never trust its sign
+                    let address = table.address(ofFileOffset: fileOffset),
                     let symbol = table.symbol(at: address)
                 else { continue }
                 named.groups[groupIndex].frames[frameIndex].function = Self.demangle(symbol.name)

@@ -53,7 +53,7 @@ struct AuditCommand: ParsableCommand {
     }
 
     func run() throws {
-        let catalog = try plugins.loadCatalog()
+        let catalog = try plugins.loadCatalog(startsRuns: true)
         // SCENARIO or SCENARIO/VARIANT, as `run` takes them.
         var selection: [(PluginCatalog.Entry, [LeakLabKit.Variant])] = []
         for argument in scenarios.isEmpty ? catalog.entries.map(\.scenario.id) : scenarios {

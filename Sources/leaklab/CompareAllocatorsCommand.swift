@@ -99,7 +99,7 @@ struct CompareAllocatorsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let catalog = try plugins.loadCatalog()
+        let catalog = try plugins.loadCatalog(startsRuns: true)
         let configurations = try configurationList()
         for allocator in Set(configurations.map(\.allocator)) where !AllocatorLibrary.isAvailable(allocator) {
             _ = try AllocatorLibrary.locate(allocator)  // throws the message naming the package

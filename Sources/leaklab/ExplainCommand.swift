@@ -37,7 +37,7 @@ struct ExplainCommand: ParsableCommand {
     var attribute = false
 
     func run() throws {
-        let catalog = try plugins.loadCatalog()
+        let catalog = try plugins.loadCatalog(startsRuns: attribute)
         let (entry, variants) = try Selection.resolve(target, in: catalog)
         var only = target.contains("/") ? variants.first?.name : nil
         if let variant {

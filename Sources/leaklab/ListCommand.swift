@@ -15,7 +15,7 @@ struct ListCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let catalog = try plugins.loadCatalog(startsRuns: false)
+        let catalog = try plugins.loadCatalog()
         if json {
             print(try JSONOutput.string(ListDocument(catalog: catalog)))
             return

@@ -14,8 +14,8 @@ struct PluginOptions: ParsableArguments {
     ///
     /// - Parameter startsRuns: the command goes on to run variants in children; the kernel's
     ///   cgroup move lock is readied while the plugins load (``RunCgroupMoveLock``), so the first
-    ///   child does not wait for it.
-    func loadCatalog(warn: Bool = true, startsRuns: Bool = true) throws -> PluginCatalog {
+    ///   child does not wait for it. False touches no cgroup (`list`, `explain` without runs).
+    func loadCatalog(warn: Bool = true, startsRuns: Bool = false) throws -> PluginCatalog {
         if startsRuns { RunCgroupMoveLock.keepReady(forSeconds: 1) }
         let catalog = try PluginCatalog(
             defaultDirectory: noBuiltInPlugins ? nil : Paths.executableDirectory,

@@ -93,7 +93,7 @@ struct PowerCommand: ParsableCommand {
     }
 
     func run() throws {
-        let catalog = try plugins.loadCatalog()
+        let catalog = try plugins.loadCatalog(startsRuns: true)
         let detectors = try detectorOptions.resolve()
         let tools = detectorOptions.tools()
         let campaign = try PowerCampaign(

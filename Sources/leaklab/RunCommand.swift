@@ -53,7 +53,7 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
-        let catalog = try plugins.loadCatalog()
+        let catalog = try plugins.loadCatalog(startsRuns: true)
         let (entry, variants) = try Selection.resolve(target, in: catalog)
         let runner = Runner.besideCurrentExecutable()
         let detectors = try detectorOptions.resolve()

@@ -51,7 +51,7 @@ struct TourCommand: ParsableCommand {
     }
 
     func run() throws {
-        let catalog = try plugins.loadCatalog()
+        let catalog = try plugins.loadCatalog(startsRuns: true)
         let stops = Tour.stops(catalog, patterns: pattern)
         if stops.isEmpty {
             let known = Set(catalog.entries.map(\.scenario.pattern.rawValue)).sorted().joined(separator: ", ")

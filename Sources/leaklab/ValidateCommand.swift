@@ -119,7 +119,7 @@ struct ValidateCommand: ParsableCommand {
         } else {
             previous = nil
         }
-        let catalog = try plugins.loadCatalog()
+        let catalog = try plugins.loadCatalog(startsRuns: true)
         let detectors = try detectorOptions.resolve()
         let allocators = try allocatorList()
         for allocator in allocators where !AllocatorLibrary.isAvailable(allocator) {
